@@ -1,0 +1,31 @@
+from .access import agencies_of, centers_of, is_program_manager
+
+
+def navigation(request):
+    """What the top navigation needs: which areas this user works in (lazily evaluated)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    class _Nav:
+        def __init__(self):
+            self._cache = {}
+
+        def _get(self, key, fn):
+            if key not in self._cache:
+                self._cache[key] = fn()
+            return self._cache[key]
+
+        @property
+        def is_navigator(self):
+            return self._get("nav", lambda: centers_of(user).exists())
+
+        @property
+        def is_partner(self):
+            return self._get("partner", lambda: agencies_of(user).exists())
+
+        @property
+        def is_manager(self):
+            return self._get("manager", lambda: is_program_manager(user))
+
+    return {"nav": _Nav()}

@@ -1,0 +1,78 @@
+import contextvars
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps a proxy's X-Request-ID) for the access log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")[:64]
+        request.request_id = incoming or uuid.uuid4().hex
+        token = _request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Logs out a session idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_LIFETIME."""
+
+    LOGIN_KEY = "casebridge_login_at"
+    SEEN_KEY = "casebridge_seen_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            login_at = request.session.get(self.LOGIN_KEY)
+            seen_at = request.session.get(self.SEEN_KEY)
+            if login_at is None:
+                request.session[self.LOGIN_KEY] = login_at = now
+            idle = (
+                seen_at is not None
+                and now - seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            )
+            too_old = now - login_at > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
+            if idle or too_old:
+                logout(request)
+                messages.info(request, _("Your session ended. Please sign in again."))
+                return redirect_to_login(request.get_full_path())
+            # Write at most once a minute to keep session writes cheap.
+            if seen_at is None or now - seen_at > 60:
+                request.session[self.SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Activates the signed-in user's chosen interface language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

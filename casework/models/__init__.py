@@ -1,0 +1,25 @@
+from .accesslog import AccessLogEntry
+from .clients import Client, HouseholdMember, Note
+from .consent import Consent, ConsentScope
+from .intake import IntakeInterview
+from .organizations import Membership, Organization, OrganizationKind, Role, User
+from .permissions import ClientGroupObjectPermission, ClientUserObjectPermission
+from .choices import Language
+
+__all__ = [
+    "AccessLogEntry",
+    "Client",
+    "ClientGroupObjectPermission",
+    "ClientUserObjectPermission",
+    "Consent",
+    "ConsentScope",
+    "HouseholdMember",
+    "IntakeInterview",
+    "Language",
+    "Membership",
+    "Note",
+    "Organization",
+    "OrganizationKind",
+    "Role",
+    "User",
+]

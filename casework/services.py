@@ -1,0 +1,198 @@
+"""Every casework write. Keyword-only functions taking ``actor=``; each runs in one transaction
+and records the acting user in the change history (django-simple-history), also outside a
+request (a task or a management command)."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .signals import consent_revoked
+from .access import grant_client_to_center, revoke_client_from_center
+from .models import (
+    Client,
+    Consent,
+    HouseholdMember,
+    IntakeInterview,
+    Membership,
+    Note,
+    Organization,
+    OrganizationKind,
+    User,
+)
+from .models.consent import CONSENT_DEFAULT_DAYS, ConsentScope
+
+
+def _save_as(instance, actor, **kwargs) -> None:
+    """Save so that django-simple-history records ``actor`` as the one who made the change."""
+    instance._history_user = actor
+    instance.full_clean()
+    instance.save(**kwargs)
+
+
+# Organizations and memberships ------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str, kind: str, **fields) -> Organization:
+    organization = Organization(name=name, slug=slug, kind=kind, **fields)
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
+    """Gives ``user`` a role at ``organization`` and puts them in its permission group."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    user.groups.add(organization.group)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership) -> None:
+    membership.user.groups.remove(membership.organization.group)
+    membership.delete()
+
+
+# Clients -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_create(*, actor: User, center: Organization, **fields) -> Client:
+    """Creates a client served by ``center`` and grants the center's group access to it."""
+    if center.kind != OrganizationKind.COMMUNITY_CENTER:
+        raise ValidationError(_("Clients belong to a community center."))
+    client = Client(center=center, created_by=actor, **fields)
+    _save_as(client, actor)
+    grant_client_to_center(client=client, center=center)
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor: User, client: Client, **fields) -> Client:
+    """Updates a client's profile; moving them to another center moves the grants too."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    old_center = client.center
+    for name, value in fields.items():
+        setattr(client, name, value)
+    _save_as(client, actor)
+    if client.center_id != old_center.pk:
+        revoke_client_from_center(client=client, center=old_center)
+        grant_client_to_center(client=client, center=client.center)
+    return client
+
+
+@transaction.atomic
+def household_member_add(*, actor: User, client: Client, **fields) -> HouseholdMember:
+    member = HouseholdMember(client=client, **fields)
+    _save_as(member, actor)
+    return member
+
+
+@transaction.atomic
+def household_member_update(*, actor: User, member: HouseholdMember, **fields) -> HouseholdMember:
+    for name, value in fields.items():
+        setattr(member, name, value)
+    _save_as(member, actor)
+    return member
+
+
+@transaction.atomic
+def household_member_remove(*, actor: User, member: HouseholdMember) -> None:
+    member._history_user = actor
+    member.delete()
+
+
+@transaction.atomic
+def note_add(*, actor: User, client: Client, body: str) -> Note:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something before saving the note.")})
+    note = Note(client=client, author=actor, body=body)
+    note.full_clean()
+    note.save()
+    return note
+
+
+# Intake interviews -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_create(*, actor: User, client: Client, **fields) -> IntakeInterview:
+    fields.setdefault("navigator", actor)
+    intake = IntakeInterview(client=client, **fields)
+    _save_as(intake, actor)
+    return intake
+
+
+@transaction.atomic
+def intake_update(*, actor: User, intake: IntakeInterview, **fields) -> IntakeInterview:
+    intake = IntakeInterview.objects.select_for_update().get(pk=intake.pk)
+    for name, value in fields.items():
+        setattr(intake, name, value)
+    _save_as(intake, actor)
+    return intake
+
+
+# Consent -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    client: Client,
+    scopes: Iterable[str],
+    recipients: Iterable[Organization],
+    method: str,
+    given_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+) -> Consent:
+    """Records a client's consent. Default length one year; recipients must be partner agencies."""
+    scopes = sorted(set(scopes))
+    recipients = list(recipients)
+    errors = {}
+    unknown = set(scopes) - set(ConsentScope.values)
+    if not scopes or unknown:
+        errors["scopes"] = _("Choose at least one kind of information to share.")
+    if not recipients:
+        errors["recipients"] = _("Name at least one agency the client agrees to share with.")
+    elif any(org.kind != OrganizationKind.PARTNER_AGENCY for org in recipients):
+        errors["recipients"] = _("Consent can only name partner agencies.")
+    given_on = given_on or timezone.localdate()
+    expires_on = expires_on or given_on + datetime.timedelta(days=CONSENT_DEFAULT_DAYS)
+    if expires_on < given_on:
+        errors["expires_on"] = _("The expiry date must be on or after the date consent was given.")
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(
+        client=client,
+        scopes=scopes,
+        method=method,
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    _save_as(consent, actor)
+    consent.recipients.set(recipients)
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: User, consent: Consent, note: str = "") -> Consent:
+    """Revokes a consent at once; every agency access that rested on it ends in this transaction."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.revoked_at is not None:
+        raise ValidationError(_("This consent was already revoked."))
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = actor
+    consent.revocation_note = note
+    _save_as(consent, actor)
+    # Referrals listen and end the agencies' access in this same transaction.
+    consent_revoked.send(sender=Consent, consent=consent, actor=actor)
+    return consent

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = _("Referrals and programs")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects casework signals)

@@ -1,0 +1,1 @@
+"""Reactions to casework events (casework never imports referrals)."""

@@ -1,0 +1,79 @@
+import os
+
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+from .factories import ClientFactory, ConsentFactory, IntakeFactory
+from .personas import Personas, make_personas
+
+# CI sets this: a test that needs PostgreSQL or Redis fails instead of skipping.
+REQUIRE_SERVICES = os.environ.get("CASEBRIDGE_REQUIRE_SERVICES") == "1"
+
+
+def _redis_available() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = []
+    if any(i.get_closest_marker("postgres") for i in items) and connection.vendor != "postgresql":
+        missing.append(("postgres", "needs PostgreSQL: set DATABASE_URL=postgres://..."))
+    if any(i.get_closest_marker("redis") for i in items) and not _redis_available():
+        missing.append(("redis", "needs Redis: set REDIS_URL=redis://... (reachable)"))
+    if missing and REQUIRE_SERVICES:
+        raise pytest.UsageError(
+            "CASEBRIDGE_REQUIRE_SERVICES=1 but: " + "; ".join(reason for _, reason in missing)
+        )
+    for marker, reason in missing:
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Tasks run in-process in tests unless a test starts a real worker (see tests/celery)."""
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def client_a(personas):
+    """A client of Center A, with an intake and a consent to share everything with Agency X."""
+    client = ClientFactory(
+        center=personas.center_a,
+        created_by=personas.navigator_a,
+        legal_first_name="Rosa",
+        legal_last_name="Martinez",
+        preferred_language="es",
+    )
+    IntakeFactory(client=client, navigator=personas.navigator_a)
+    ConsentFactory(client=client, recorded_by=personas.navigator_a, recipients=[personas.agency_x])
+    return client
+
+
+def login(django_client, user):
+    django_client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return django_client
