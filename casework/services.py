@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .signals import consent_revoked
 from .access import grant_client_to_center, revoke_client_from_center
 from .models import (
     Client,
@@ -24,6 +23,7 @@ from .models import (
     User,
 )
 from .models.consent import CONSENT_DEFAULT_DAYS, ConsentScope
+from .signals import consent_revoked
 
 
 def _save_as(instance, actor, **kwargs) -> None:

@@ -1,10 +1,10 @@
 from .accesslog import AccessLogEntry
+from .choices import Language
 from .clients import Client, HouseholdMember, Note
 from .consent import Consent, ConsentScope
 from .intake import IntakeInterview
 from .organizations import Membership, Organization, OrganizationKind, Role, User
 from .permissions import ClientGroupObjectPermission, ClientUserObjectPermission
-from .choices import Language
 
 __all__ = [
     "AccessLogEntry",

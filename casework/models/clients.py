@@ -65,6 +65,12 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(
+            f"{self.legal_first_name} {self.preferred_name} {self.legal_last_name}"
+        )
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.legal_first_name
@@ -79,12 +85,6 @@ class Client(models.Model):
             return None
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-    def save(self, *args, **kwargs):
-        self.search_name = normalize_name(
-            f"{self.legal_first_name} {self.preferred_name} {self.legal_last_name}"
-        )
-        super().save(*args, **kwargs)
 
 
 class Relationship(models.TextChoices):

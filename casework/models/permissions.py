@@ -1,7 +1,7 @@
 """django-guardian direct-foreign-key permission models (never the generic ones)."""
 
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .clients import Client
 

@@ -117,3 +117,6 @@ class ServiceAtLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "location"], name="one_service_at_location")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.program} @ {self.location}"

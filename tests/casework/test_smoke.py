@@ -1,7 +1,7 @@
-from casework.access import clients_visible_to, get_client_or_404
-
 import pytest
 from django.http import Http404
+
+from casework.access import clients_visible_to, get_client_or_404
 
 
 def test_client_visible_only_to_own_center(personas, client_a):
