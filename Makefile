@@ -1,0 +1,15 @@
+# Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
+.PHONY: setup run test check bench bench-screening bench-packets bench-reports
+
+PY := .venv/bin/python
+
+setup:            ## install everything and prepare the database, static files, translations, demo data
+	bash scripts/setup.sh
+
+run: setup        ## set up, then serve http://127.0.0.1:8000 with demo data and print the demo logins
+	bash scripts/run.sh
+
+test:             ## lint, migration check and the whole test suite
+	bash scripts/test.sh
+
+bench: bench-screening bench-packets bench-reports  ## every benchmark, printing its figures
