@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Serves Casebridge at http://127.0.0.1:8000 after `scripts/setup.sh` (the Makefile runs it first).
+# PORT=8001 make run serves on another port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+port=${PORT:-8000}
+
+$PY manage.py seed_demo --logins
+echo
+echo "Casebridge is starting at http://127.0.0.1:${port}/ (Ctrl-C stops it)."
+exec $PY manage.py runserver "127.0.0.1:${port}"
