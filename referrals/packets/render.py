@@ -1,0 +1,114 @@
+"""Renders one copy of a referral packet to PDF bytes (WeasyPrint, templates/pdf/)."""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from weasyprint import HTML
+
+from casework.models import ConsentScope
+from casework.models.intake import Need
+from referrals.models import Referral
+
+from .fetcher import StaticOnlyURLFetcher, static_base_url
+from .i18n import AUTONYMS, phrases
+
+
+@dataclass
+class Field:
+    key: str  # a phrase key in .i18n
+    value: str
+
+
+def screening_reasons(snapshot: dict | None) -> list[str]:
+    """The human-readable reasons stamped on the referral by the screening it was based on.
+    Accepts reasons as strings or as dicts with an explanation (and optional citation)."""
+    reasons = []
+    for item in (snapshot or {}).get("reasons") or []:
+        if isinstance(item, str):
+            text = item
+        elif isinstance(item, dict):
+            text = next(
+                (
+                    str(item[k])
+                    for k in ("explanation", "text", "reason", "message", "label")
+                    if item.get(k)
+                ),
+                "",
+            )
+        else:
+            text = ""
+        if text.strip():
+            reasons.append(text.strip())
+    return reasons
+
+
+def consented_client_fields(referral: Referral) -> list[Field]:
+    """Only the client fields the referral's consent covers (name and reference always)."""
+    client, consent, intake = referral.client, referral.consent, referral.intake
+    fields: list[Field] = []
+    if consent.covers(ConsentScope.CONTACT):
+        if client.phone:
+            fields.append(Field("phone", str(client.phone.as_national)))
+        if client.email:
+            fields.append(Field("email", client.email))
+        address = ", ".join(
+            p
+            for p in (client.address_line1, client.address_line2, client.city, client.zip_code)
+            if p
+        )
+        if client.address_line1:
+            fields.append(Field("address", address))
+    if consent.covers(ConsentScope.DEMOGRAPHICS):
+        if client.date_of_birth:
+            fields.append(Field("date_of_birth", formats.date_format(client.date_of_birth)))
+        fields.append(Field("language", AUTONYMS.get(client.preferred_language, "")))
+        if intake is not None and intake.household_size:
+            fields.append(Field("household_size", str(intake.household_size)))
+    if consent.covers(ConsentScope.INTAKE) and intake is not None:
+        if intake.monthly_gross_income is not None:
+            fields.append(Field("monthly_income", f"${intake.monthly_gross_income:,.0f}"))
+        needs = [str(Need(n).label) for n in (intake.needs or []) if n in Need.values]
+        if needs:
+            fields.append(Field("needs", ", ".join(needs)))
+    return fields
+
+
+def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
+    program = referral.program
+    t = phrases(language)
+    locations = list(program.locations.all())
+    return {
+        "referral": referral,
+        "program": program,
+        "agency": referral.agency,
+        "locations": locations,
+        "navigator": referral.sent_by,
+        "center": referral.sending_center,
+        "client": referral.client,
+        "reasons": screening_reasons(referral.screening_snapshot),
+        "client_fields": [
+            {"label": t[f.key], "value": f.value} for f in consented_client_fields(referral)
+        ],
+        "copy": copy,
+        "lang": language,
+        "t": t,
+        "copy_label": t["copy_client"] if copy == "client" else t["copy_agency"],
+        "sent_on": formats.date_format(referral.created_at.date()),
+    }
+
+
+def render_packet_html(*, referral: Referral, language: str, copy: str) -> str:
+    with translation.override(language):
+        context = packet_context(referral=referral, language=language, copy=copy)
+        return render_to_string("pdf/packet.html", context)
+
+
+def render_pdf(html: str) -> bytes:
+    """HTML -> tagged PDF; the document's lang and <title> become /Lang and /Title."""
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyURLFetcher())
+    return document.write_pdf(pdf_tags=True)
+
+
+def render_packet_pdf(*, referral: Referral, language: str, copy: str) -> bytes:
+    return render_pdf(render_packet_html(referral=referral, language=language, copy=copy))

@@ -1,0 +1,226 @@
+"""Packet job services. The referral row is the source of truth for the job:
+
+    pending --claim--> rendering --store--> ready
+                           |--error, retries left--> pending (the task retries with backoff)
+                           |--error, no retries left--> failed
+
+Every transition is a conditional UPDATE (a claim), so a duplicate or redelivered message, a
+rerun, or a sweeper re-enqueue never renders a packet twice: whoever changes the row goes on,
+everyone else does nothing. A claim left in ``rendering`` longer than ``PACKET_STALE_AFTER``
+(longer than the task's hard time limit, so its worker is surely gone) may be claimed again.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from referrals.models import PacketStatus, Referral
+
+logger = logging.getLogger(__name__)
+
+PACKET_LANGUAGES = ("en", "es", "vi", "pa", "hi")
+
+
+def packet_stale_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "PACKET_STALE_SECONDS", 300))
+
+
+def packet_max_attempts() -> int:
+    return getattr(settings, "PACKET_MAX_ATTEMPTS", 5)
+
+
+def _enqueue(referral_id: int) -> bool:
+    """Publish the render task. A broker outage is logged, never raised: the row stays
+    pending and the sweeper enqueues it again later."""
+    from .tasks import packet_render_task
+
+    try:
+        packet_render_task.apply_async(args=[referral_id])
+    except Exception:  # kombu/redis raise many types (OperationalError, ConnectionError, ...)
+        logger.warning(
+            "packet %s: could not enqueue, the sweeper will retry", referral_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def packet_schedule(*, referral: Referral, actor=None) -> None:
+    """Marks the referral's packet pending and enqueues its render after the surrounding
+    transaction commits. Safe inside the referral-send transaction: the web request never waits
+    on the broker (short connect timeout, no publish retries), and a failed publish leaves the
+    pending row for the sweeper. ``actor`` is accepted for symmetry; the row records no actor."""
+    now = timezone.now()
+    Referral.objects.filter(pk=referral.pk).update(
+        packet_status=PacketStatus.PENDING,
+        packet_requested_at=now,
+        packet_started_at=None,
+        packet_attempts=0,
+        packet_error="",
+    )
+    referral.packet_status = PacketStatus.PENDING
+    referral.packet_requested_at = now
+    referral.packet_attempts = 0
+    referral.packet_error = ""
+    referral_id = referral.pk
+    transaction.on_commit(lambda: _enqueue(referral_id), robust=True)
+
+
+def packet_claim(*, referral_id: int) -> datetime | None:
+    """Claims the packet for rendering: pending -> rendering, or a stale rendering claim ->
+    rendering. Returns the claim's start time (the claim token) or None if someone else owns
+    it or it is already done."""
+    now = timezone.now()
+    changed = Referral.objects.filter(
+        Q(packet_status=PacketStatus.PENDING)
+        | Q(packet_status=PacketStatus.RENDERING, packet_started_at__lt=now - packet_stale_after()),
+        pk=referral_id,
+    ).update(
+        packet_status=PacketStatus.RENDERING,
+        packet_started_at=now,
+        packet_attempts=F("packet_attempts") + 1,
+    )
+    return now if changed else None
+
+
+@dataclass
+class RenderedPacket:
+    language: str
+    client_pdf: bytes
+    agency_pdf: bytes
+
+
+def packet_build(*, referral: Referral) -> RenderedPacket:
+    """Renders both copies: the client's in their preferred language, the agency's in English."""
+    from .render import render_packet_pdf
+
+    language = referral.client.preferred_language
+    if language not in PACKET_LANGUAGES:
+        language = "en"
+    delay = getattr(settings, "PACKET_RENDER_DELAY_SECONDS", 0)
+    if delay:  # test-only: lets a test kill a worker in the middle of a render
+        time.sleep(delay)
+    return RenderedPacket(
+        language=language,
+        client_pdf=render_packet_pdf(referral=referral, language=language, copy="client"),
+        agency_pdf=render_packet_pdf(referral=referral, language="en", copy="agency"),
+    )
+
+
+def _load(referral_id: int) -> Referral:
+    return Referral.objects.select_related(
+        "client", "program", "agency", "sending_center", "sent_by", "consent", "intake"
+    ).get(pk=referral_id)
+
+
+def packet_render(*, referral_id: int) -> bool:
+    """Claims, renders and stores one referral's packet. Returns False (and does nothing) when
+    the claim fails: already rendered, rendering elsewhere, failed, or the referral is gone.
+
+    On an exception the claim is released back to pending (with the error recorded) so a retry
+    can claim it again; the caller (the task) decides whether to retry or give up."""
+    claimed_at = packet_claim(referral_id=referral_id)
+    if claimed_at is None:
+        return False
+    mine = Referral.objects.filter(
+        pk=referral_id, packet_status=PacketStatus.RENDERING, packet_started_at=claimed_at
+    )
+    try:
+        referral = _load(referral_id)
+        packet = packet_build(referral=referral)
+        old_names = [
+            f.name for f in (referral.packet_client_file, referral.packet_agency_file) if f
+        ]
+        code = referral.reference_code
+        client_name = default_storage.save(
+            _path(referral, f"{code}-client-{packet.language}.pdf"),
+            ContentFile(packet.client_pdf),
+        )
+        agency_name = default_storage.save(
+            _path(referral, f"{code}-agency-en.pdf"), ContentFile(packet.agency_pdf)
+        )
+    except BaseException as exc:
+        mine.update(packet_status=PacketStatus.PENDING, packet_error=_describe(exc))
+        raise
+    done = mine.update(
+        packet_status=PacketStatus.READY,
+        packet_language=packet.language,
+        packet_client_file=client_name,
+        packet_agency_file=agency_name,
+        packet_rendered_at=timezone.now(),
+        packet_error="",
+    )
+    if not done:  # our claim went stale and someone else took over: theirs wins
+        for name in (client_name, agency_name):
+            default_storage.delete(name)
+        return False
+    for name in old_names:  # a re-render replaces the previous files
+        if name not in (client_name, agency_name):
+            default_storage.delete(name)
+    return True
+
+
+def _path(referral: Referral, filename: str) -> str:
+    from referrals.models.referral import packet_upload_to
+
+    return packet_upload_to(referral, filename)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def packet_fail(*, referral_id: int, error: str) -> bool:
+    """Gives up on a packet (no retries left, or an error that a retry cannot fix)."""
+    return bool(
+        Referral.objects.filter(pk=referral_id)
+        .exclude(packet_status=PacketStatus.READY)
+        .update(packet_status=PacketStatus.FAILED, packet_error=error[:2000])
+    )
+
+
+def packet_rerender(*, referral: Referral, actor) -> bool:
+    """On demand (sender or receiver): render the packet again. Does nothing while a render
+    is already waiting or running. Returns whether a render was scheduled."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.packet_status in (PacketStatus.PENDING, PacketStatus.RENDERING):
+            return False
+        packet_schedule(referral=referral, actor=actor)
+    return True
+
+
+def packets_sweep(*, now: datetime | None = None) -> int:
+    """Re-enqueues packets left pending longer than ``PACKET_PENDING_GRACE`` (their message was
+    never published, or was lost) and packets whose rendering claim went stale (their worker
+    died). Stale claims that used up their attempts are marked failed. Returns how many were
+    re-enqueued."""
+    now = now or timezone.now()
+    stale = now - packet_stale_after()
+    grace = now - timedelta(seconds=getattr(settings, "PACKET_PENDING_GRACE_SECONDS", 120))
+    Referral.objects.filter(
+        packet_status=PacketStatus.RENDERING,
+        packet_started_at__lt=stale,
+        packet_attempts__gte=packet_max_attempts(),
+    ).update(packet_status=PacketStatus.FAILED, packet_error="Gave up: too many attempts.")
+    ids = list(
+        Referral.objects.filter(
+            Q(packet_status=PacketStatus.PENDING, packet_requested_at__lt=grace)
+            | Q(packet_status=PacketStatus.RENDERING, packet_started_at__lt=stale)
+        )
+        .order_by("packet_requested_at")
+        .values_list("pk", flat=True)[: getattr(settings, "PACKET_SWEEP_BATCH", 500)]
+    )
+    enqueued = 0
+    for referral_id in ids:
+        if not _enqueue(referral_id):
+            break  # the broker is down: the next sweep tries again
+        enqueued += 1
+    return enqueued
