@@ -1,4 +1,5 @@
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
+from .eligibility import Criterion, PovertyGuideline, RuleSet
 from .referral import (
     DecidedBy,
     Outcome,
@@ -14,10 +15,12 @@ from .referral import (
 
 __all__ = [
     "CapacityStatus",
+    "Criterion",
     "DecidedBy",
     "Location",
     "Outcome",
     "PacketStatus",
+    "PovertyGuideline",
     "Program",
     "Referral",
     "ReferralEvent",
@@ -25,6 +28,7 @@ __all__ = [
     "ReferralStatus",
     "ReferralUserObjectPermission",
     "RejectionReason",
+    "RuleSet",
     "ServiceAtLocation",
     "Urgency",
 ]
