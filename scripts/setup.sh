@@ -70,9 +70,14 @@ python_stamp=.venv/.casebridge-requirements
 python_hash=$(hash_of requirements.lock pyproject.toml)
 if [ "$(cat "$python_stamp" 2>/dev/null)" != "$python_hash" ]; then
   say "Installing Python dependencies (requirements.lock) and the project"
-  $PY -m pip install -q --disable-pip-version-check --upgrade pip
   # The lock pins every package; installing the project with it checks pyproject.toml agrees.
-  $PY -m pip install -q --disable-pip-version-check -r requirements.lock -e ".[dev]"
+  # pip's chatter goes to a log, shown only if the install fails.
+  if ! { $PY -m pip install --disable-pip-version-check --upgrade pip &&
+    $PY -m pip install --disable-pip-version-check -r requirements.lock -e ".[dev]"; } \
+    >.venv/pip-install.log 2>&1; then
+    cat .venv/pip-install.log >&2
+    exit 1
+  fi
   echo "$python_hash" >"$python_stamp"
 fi
 
