@@ -1,5 +1,46 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from ..access import agencies_of, centers_of, is_program_manager
+from ..panels import render_dashboard_panels
+from ..selectors import clients_recent_for, clients_without_intake
+
+# Where users who are not navigators start; the apps that own these pages may not exist yet.
+OTHER_HOMES = [
+    (lambda user: agencies_of(user).exists(), "referrals:inbox"),
+    (is_program_manager, "reports:dashboard"),
+]
+
+
+def _home_for(user) -> str | None:
+    for applies, url_name in OTHER_HOMES:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        if applies(user):
+            return url
+    return None
 
 
 def dashboard(request):
-    return render(request, "casework/dashboard.html", {})
+    """A navigator's start page; partners and managers go to their own start page."""
+    centers = list(centers_of(request.user))
+    if not centers:
+        home = _home_for(request.user)
+        if home:
+            return redirect(home)
+        return render(request, "casework/dashboard_no_center.html", {})
+    without_intake, without_intake_total = clients_without_intake(user=request.user)
+    return render(
+        request,
+        "casework/dashboard.html",
+        {
+            "centers": centers,
+            "multi_center": len(centers) > 1,
+            "recent_clients": clients_recent_for(user=request.user),
+            "without_intake": without_intake,
+            "without_intake_total": without_intake_total,
+            "panels": render_dashboard_panels(request),
+        },
+    )

@@ -1,0 +1,515 @@
+"""Forms for navigator pages. They parse and validate input; writes go through services."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Client, HouseholdMember, IntakeInterview, Role, User
+from .models.consent import CONSENT_DEFAULT_DAYS, ConsentMethod, ConsentScope
+from .models.intake import Benefit, IncomeSource, Need
+from .selectors import partner_agencies
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"]
+DATE_HELP = _("For example 03/14/1985 or 1985-03-14.")
+NONE_OF_THESE = "__none__"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _date_field(label, *, required=False, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        **kwargs,
+    )
+
+
+class UswdsMixin:
+    """Adds USWDS classes and aria-describedby for help and error text to every widget."""
+
+    def _style(self):
+        for name, bound in self._bound_items():
+            widget = bound.field.widget
+            css = {
+                forms.RadioSelect: "usa-radio__input",
+                forms.CheckboxSelectMultiple: "usa-checkbox__input",
+                forms.CheckboxInput: "usa-checkbox__input",
+                forms.Select: "usa-select",
+                forms.Textarea: "usa-textarea",
+            }
+            cls = next((c for t, c in css.items() if isinstance(widget, t)), "usa-input")
+            widget.attrs.setdefault("class", cls)
+            described = []
+            if bound.field.help_text:
+                described.append(f"{bound.auto_id}-hint")
+            if self._errors and name in self._errors:
+                described.append(f"{bound.auto_id}-error")
+                if cls in ("usa-input", "usa-select", "usa-textarea"):
+                    widget.attrs["class"] = f"{cls} usa-input--error"
+                widget.attrs["aria-invalid"] = "true"
+            if described and not isinstance(
+                widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def _bound_items(self):
+        return [(name, self[name]) for name in self.fields]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            self._style()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ZipCodeField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if value and not re.fullmatch(r"\d{5}(-\d{4})?", value):
+            raise ValidationError(_("Enter a 5-digit ZIP code, like 95112."))
+        return value
+
+
+class ClientForm(UswdsMixin, forms.ModelForm):
+    """The client profile. ``center`` is offered only when the navigator works at several."""
+
+    zip_code = ZipCodeField(label=_("ZIP code"), required=False, max_length=10)
+    confirm_duplicates = forms.BooleanField(
+        label=_("I checked the possible duplicates: this is a different person"),
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "phone",
+            "email",
+            "address_line1",
+            "address_line2",
+            "city",
+            "zip_code",
+            "preferred_language",
+            "center",
+        ]
+        help_texts = {
+            "preferred_name": _("What the client likes to be called, if different."),
+            "phone": _("For example (408) 555-0123."),
+        }
+
+    def __init__(self, *args, centers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"] = _date_field(
+            _("Date of birth"), help_text=DATE_HELP, required=False
+        )
+        centers = list(centers)
+        if len(centers) > 1:
+            self.fields["center"].queryset = self.fields["center"].queryset.filter(
+                pk__in=[c.pk for c in centers]
+            )
+        else:
+            del self.fields["center"]
+            self.only_center = centers[0] if centers else None
+        if self.instance.pk:
+            del self.fields["confirm_duplicates"]
+        self._style()
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data.get("date_of_birth")
+        if dob and dob > timezone.localdate():
+            raise ValidationError(_("The date of birth cannot be in the future."))
+        if dob and dob.year < 1900:
+            raise ValidationError(_("Check the year of the date of birth."))
+        return dob
+
+    @property
+    def chosen_center(self):
+        if "center" in self.fields:
+            return self.cleaned_data.get("center")
+        return getattr(self, "only_center", None) or self.instance.center
+
+    def service_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("confirm_duplicates",)}
+        data.pop("center", None)
+        return data
+
+
+class HouseholdMemberForm(UswdsMixin, forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["relationship", "name", "date_of_birth", "age"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"] = _date_field(
+            _("Date of birth"), help_text=DATE_HELP, required=False
+        )
+        self.fields["age"] = forms.IntegerField(
+            label=_("Age"),
+            required=False,
+            min_value=0,
+            max_value=120,
+            help_text=_("If the date of birth is not known."),
+        )
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        dob, age = data.get("date_of_birth"), data.get("age")
+        if dob and dob > timezone.localdate():
+            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        if dob and age is not None:
+            self.add_error("age", _("Give either the age or the date of birth, not both."))
+        return data
+
+
+# Intake interview --------------------------------------------------------------------------
+
+
+class TriStateRadio(forms.RadioSelect):
+    """Not asked / Yes / No, for a nullable boolean (null = not asked)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs,
+            choices=[("unknown", _("Not asked")), ("true", _("Yes")), ("false", _("No"))],
+        )
+
+    def format_value(self, value):
+        mapping = {True: "true", False: "false", "True": "true", "False": "false"}
+        value = mapping.get(value, value)
+        return [value if value in ("true", "false") else "unknown"]
+
+    def value_from_datadict(self, data, files, name):
+        return {"true": True, "false": False}.get(data.get(name))
+
+
+def tri_state_field(label) -> forms.NullBooleanField:
+    return forms.NullBooleanField(label=label, required=False, widget=TriStateRadio())
+
+
+class AnsweredListField(forms.MultipleChoiceField):
+    """Checkboxes with a "None of these" option: nothing ticked = not asked (None), only "None
+    of these" = none ([]), otherwise the ticked values."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, choices, none_label=None, **kwargs):
+        none_label = none_label or _("None of these")
+        super().__init__(choices=[*choices, (NONE_OF_THESE, none_label)], required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if value == []:
+            return [NONE_OF_THESE]
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if NONE_OF_THESE in value:
+            if len(value) > 1:
+                raise ValidationError(
+                    _("Either tick “None of these” or tick what applies, not both.")
+                )
+            return []
+        return value
+
+
+class ChildrenAgesField(forms.CharField):
+    """Comma-separated whole numbers. Blank = not asked; "none" / the checkbox = no children."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        if value.lower() in ("none", "0 children", "no children", "-"):
+            return []
+        ages = []
+        for part in re.split(r"[,\s;]+", value):
+            if not part:
+                continue
+            if not part.isdigit() or int(part) > 25:
+                raise ValidationError(
+                    _(
+                        "Enter ages as whole numbers from 0 to 25, separated by commas, "
+                        "for example 3, 7, 12."
+                    )
+                )
+            ages.append(int(part))
+        return ages
+
+
+class MoneyField(forms.DecimalField):
+    """Accepts "$1,900" and "1900.50"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("$", "").replace(",", "").strip()
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                _("Enter an amount in dollars, like 1900 or 1,900.50."), code="invalid"
+            ) from None
+
+
+class IntakeForm(UswdsMixin, forms.ModelForm):
+    """Every question may be left unanswered; see casework.models.intake."""
+
+    fieldsets = [
+        (_("Interview"), ["interview_date", "navigator", "language", "channel"]),
+        (
+            _("Household and income"),
+            [
+                "household_size",
+                "children_ages",
+                "no_children",
+                "monthly_gross_income",
+                "income_sources",
+                "employment_status",
+            ],
+        ),
+        (
+            _("Housing, health and circumstances"),
+            [
+                "housing_status",
+                "health_insurance",
+                "is_student",
+                "is_veteran",
+                "has_disability",
+                "is_pregnant",
+            ],
+        ),
+        (_("Digital access"), ["has_internet_at_home", "has_working_device"]),
+        (_("Benefits and needs"), ["benefits_received", "needs"]),
+        (_("Sensitive (optional)"), ["immigration_status"]),
+        (_("Notes"), ["summary"]),
+    ]
+
+    interview_date = _date_field(_("Interview date"), required=True)
+    household_size = forms.IntegerField(
+        label=_("Household size"),
+        required=False,
+        min_value=1,
+        max_value=30,
+        help_text=_("People who live together and share food or income, including the client."),
+    )
+    monthly_gross_income = MoneyField(
+        label=_("Monthly gross income (USD)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Before taxes, all household members together. Leave blank if not asked."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    income_sources = AnsweredListField(
+        label=_("Income sources"),
+        choices=IncomeSource.choices,
+        none_label=_("No income"),
+        help_text=_("Leave all unticked if not asked."),
+    )
+    children_ages = ChildrenAgesField(
+        label=_("Children's ages"),
+        required=False,
+        help_text=_(
+            "Whole numbers separated by commas, for example 3, 7, 12. Leave blank if not asked."
+        ),
+    )
+    no_children = forms.BooleanField(label=_("No children in the household"), required=False)
+    is_student = tri_state_field(_("Student"))
+    is_veteran = tri_state_field(_("Veteran"))
+    has_disability = tri_state_field(_("Has a disability"))
+    is_pregnant = tri_state_field(_("Pregnant"))
+    has_internet_at_home = tri_state_field(_("Internet at home"))
+    has_working_device = tri_state_field(_("Working computer or smartphone"))
+    benefits_received = AnsweredListField(
+        label=_("Benefits already received"),
+        choices=Benefit.choices,
+        help_text=_("Leave all unticked if not asked."),
+    )
+    needs = AnsweredListField(
+        label=_("Needs"),
+        choices=Need.choices,
+        none_label=_("No needs right now"),
+        help_text=_("Leave all unticked if not asked."),
+    )
+
+    class Meta:
+        model = IntakeInterview
+        fields = [
+            "interview_date",
+            "navigator",
+            "language",
+            "channel",
+            "household_size",
+            "monthly_gross_income",
+            "income_sources",
+            "employment_status",
+            "housing_status",
+            "health_insurance",
+            "is_student",
+            "is_veteran",
+            "has_disability",
+            "is_pregnant",
+            "has_internet_at_home",
+            "has_working_device",
+            "children_ages",
+            "benefits_received",
+            "needs",
+            "immigration_status",
+            "summary",
+        ]
+        labels = {
+            "employment_status": _("Employment"),
+            "housing_status": _("Housing"),
+            "health_insurance": _("Health insurance"),
+            "immigration_status": _("Immigration status"),
+            "summary": _("Interview notes"),
+        }
+        help_texts = {
+            "immigration_status": _(
+                "Optional — only ask if the client wants help that depends on it; never required."
+            ),
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, client, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        navigators = User.objects.filter(
+            memberships__organization_id=client.center_id,
+            memberships__role__in=[Role.NAVIGATOR, Role.ORG_ADMIN],
+        ).order_by("first_name", "last_name", "id")
+        self.fields["navigator"].queryset = navigators
+        self.fields["navigator"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["navigator"].empty_label = None
+        if not self.instance.pk:
+            self.initial.setdefault("navigator", user.pk)
+            self.initial.setdefault("interview_date", timezone.localdate())
+            self.initial.setdefault("language", client.preferred_language)
+        for name in ("employment_status", "housing_status", "health_insurance"):
+            self.fields[name].choices = [("", _("Not asked")), *self.fields[name].choices[1:]]
+        self.fields["immigration_status"].choices = [
+            ("", _("Not asked")),
+            *self.fields["immigration_status"].choices[1:],
+        ]
+        if self.instance.pk and self.instance.children_ages == []:
+            self.initial["no_children"] = True
+        self._style()
+
+    def clean_interview_date(self):
+        day = self.cleaned_data["interview_date"]
+        if day > timezone.localdate() + datetime.timedelta(days=1):
+            raise ValidationError(_("The interview date cannot be in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("no_children"):
+            if data.get("children_ages"):
+                self.add_error(
+                    "children_ages",
+                    _("You ticked “No children”: leave the ages blank, or untick it."),
+                )
+            else:
+                data["children_ages"] = []
+        size, ages = data.get("household_size"), data.get("children_ages")
+        if size and ages and len(ages) >= size + 1:
+            self.add_error(
+                "children_ages",
+                _("There are more children than people in the household."),
+            )
+        return data
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "no_children"}
+
+    def grouped(self):
+        """[(legend, [bound fields])] for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+
+# Consent and notes -------------------------------------------------------------------------
+
+
+class ConsentForm(UswdsMixin, forms.Form):
+    scopes = forms.MultipleChoiceField(
+        label=_("Information the client agrees to share"),
+        choices=ConsentScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Agencies it may be shared with"),
+        queryset=partner_agencies(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    method = forms.ChoiceField(
+        label=_("How consent was given"),
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    given_on = _date_field(_("Given on"), required=True)
+    expires_on = _date_field(
+        _("Expires on"),
+        required=False,
+        help_text=_("One year after it was given unless you choose another date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["recipients"].queryset = partner_agencies()
+        self.initial.setdefault("given_on", today)
+        self.initial.setdefault("expires_on", today + datetime.timedelta(days=CONSENT_DEFAULT_DAYS))
+        self.initial.setdefault("method", ConsentMethod.VERBAL)
+        self._style()
+
+
+class ConsentRevokeForm(UswdsMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Why is consent revoked?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the client asked by phone on this date."),
+    )
+
+
+class NoteForm(UswdsMixin, forms.Form):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, date of birth or phone"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "usa-input", "autocomplete": "off"}
+        ),
+    )

@@ -1,0 +1,362 @@
+"""Casework reads that depend on who is asking. Each one scopes through casework.access and
+does its own select_related / prefetch_related, so no caller can create an N+1."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .access import AccessLevel, centers_of, clients_visible_to
+from .models import Client, Consent, ConsentScope, IntakeInterview, Note, Organization
+from .models.clients import normalize_name
+
+PAGE_SIZE = 25
+# A name match scores at least this much (trigram word similarity 0..1; rapidfuzz 0..100).
+TRIGRAM_THRESHOLD = 0.3
+FUZZ_THRESHOLD = 75
+
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y", "%m.%d.%Y", "%d %b %Y", "%b %d %Y")
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """A date in one of the forms people type (1985-03-14, 03/14/1985, 3/14/85), or None."""
+    text = " ".join((text or "").replace(",", " ").split())
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def phone_digits(text: str) -> str:
+    """The digits of a phone number as stored (E.164 without '+'), US country code assumed."""
+    digits = re.sub(r"\D", "", text or "")
+    if len(digits) == 10:
+        digits = "1" + digits
+    return digits
+
+
+@dataclass
+class ClientSearch:
+    """What a search was understood as, and one page of results."""
+
+    query: str
+    kind: str  # "all", "name", "date_of_birth", "phone"
+    page: Page
+    total: int = 0
+    date_of_birth: datetime.date | None = None
+    ellipsis: str = Paginator.ELLIPSIS
+
+    @property
+    def page_links(self) -> list:
+        """Page numbers to link, with ``ellipsis`` where pages are left out."""
+        return list(
+            self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        )
+
+
+def _list_qs(qs: QuerySet[Client]) -> QuerySet[Client]:
+    """What a row in a client list shows: center and last intake date, in the same query."""
+    return qs.select_related("center").annotate(last_intake_on=Max("intakes__interview_date"))
+
+
+def client_search(
+    *, user, query: str = "", page_number=1, per_page: int = PAGE_SIZE
+) -> ClientSearch:
+    """Clients visible to ``user`` matching ``query``: a date of birth, a phone number or a name
+    (typos tolerated). Queries issued do not depend on the number of clients."""
+    query = (query or "").strip()[:200]
+    visible = clients_visible_to(user=user)
+    dob = parse_date(query) if query else None
+    letters = re.search(r"[^\W\d_]", query)
+    digits = re.sub(r"\D", "", query)
+
+    if not query:
+        kind = "all"
+        qs = _list_qs(visible).order_by("legal_last_name", "legal_first_name", "id")
+        paginator = Paginator(qs, per_page)
+    elif dob is not None:
+        kind = "date_of_birth"
+        qs = _list_qs(visible.filter(date_of_birth=dob)).order_by(
+            "legal_last_name", "legal_first_name", "id"
+        )
+        paginator = Paginator(qs, per_page)
+    elif not letters and len(digits) >= 4:
+        kind = "phone"
+        qs = _list_qs(visible.filter(phone__contains=phone_digits(query))).order_by(
+            "legal_last_name", "legal_first_name", "id"
+        )
+        paginator = Paginator(qs, per_page)
+    else:
+        kind = "name"
+        paginator = _name_paginator(visible, normalize_name(query), per_page)
+
+    page = paginator.get_page(page_number)
+    if kind == "name" and connection.vendor != "postgresql":
+        # The page holds ids in rank order; load those rows in one query and keep the order.
+        rows = _list_qs(Client.objects.filter(pk__in=list(page.object_list))).in_bulk()
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return ClientSearch(query=query, kind=kind, page=page, total=paginator.count, date_of_birth=dob)
+
+
+def _name_paginator(visible: QuerySet[Client], needle: str, per_page: int) -> Paginator:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        qs = (
+            _list_qs(visible)
+            .annotate(similarity=TrigramWordSimilarity(needle, "search_name"))
+            .filter(Q(similarity__gte=TRIGRAM_THRESHOLD) | Q(search_name__contains=needle))
+            .order_by("-similarity", "legal_last_name", "legal_first_name", "id")
+        )
+        return Paginator(qs, per_page)
+
+    # SQLite (development and the default test run): rank in Python over (id, name) pairs,
+    # fetched in one query.
+    from rapidfuzz import fuzz
+
+    scored = []
+    for pk, name in visible.values_list("pk", "search_name"):
+        score = 100.0 if needle in name else fuzz.partial_token_sort_ratio(needle, name)
+        if score >= FUZZ_THRESHOLD:
+            scored.append((-score, name, pk))
+    scored.sort()
+    return Paginator([pk for _score, _name, pk in scored], per_page)
+
+
+def client_possible_duplicates(
+    *,
+    user,
+    center: Organization,
+    legal_first_name: str,
+    legal_last_name: str,
+    date_of_birth: datetime.date | None,
+    phone: str | None,
+    exclude_pk: int | None = None,
+) -> list[Client]:
+    """Clients of ``center`` (visible to ``user``) with the same normalized legal name and date
+    of birth, or the same phone number."""
+    match = Q()
+    if date_of_birth:
+        match |= Q(date_of_birth=date_of_birth)
+    if phone:
+        match |= Q(phone=str(phone))
+    if not match:
+        return []
+    candidates = clients_visible_to(user=user).filter(center=center).filter(match)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    wanted = normalize_name(f"{legal_first_name} {legal_last_name}")
+    found = []
+    for client in candidates.select_related("center").order_by("id")[:50]:
+        same_name = (
+            date_of_birth
+            and client.date_of_birth == date_of_birth
+            and normalize_name(f"{client.legal_first_name} {client.legal_last_name}") == wanted
+        )
+        same_phone = phone and str(client.phone) == str(phone)
+        if same_name or same_phone:
+            client.duplicate_reason = "name_dob" if same_name else "phone"
+            found.append(client)
+    return found
+
+
+# Dashboard ---------------------------------------------------------------------------------
+
+RECENT_LIMIT = 10
+
+
+def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
+    """Clients the user created, changed, interviewed or wrote a note on, most recent first.
+
+    Starts from the user's own activity (history rows, intakes, notes: each indexed by user),
+    so the cost does not grow with the size of the center."""
+    historical_client = Client.history.model
+    historical_intake = IntakeInterview.history.model
+    sources = [
+        historical_client.objects.filter(history_user=user)
+        .values("id")
+        .annotate(at=Max("history_date"))
+        .order_by("-at")
+        .values_list("id", "at")[: limit * 2],
+        historical_intake.objects.filter(history_user=user)
+        .values("client_id")
+        .annotate(at=Max("history_date"))
+        .order_by("-at")
+        .values_list("client_id", "at")[: limit * 2],
+        IntakeInterview.objects.filter(navigator=user)
+        .values("client_id")
+        .annotate(at=Max("created_at"))
+        .order_by("-at")
+        .values_list("client_id", "at")[: limit * 2],
+        Note.objects.filter(author=user)
+        .values("client_id")
+        .annotate(at=Max("created_at"))
+        .order_by("-at")
+        .values_list("client_id", "at")[: limit * 2],
+    ]
+    latest: dict[int, datetime.datetime] = {}
+    for source in sources:
+        for client_id, at in source:
+            if client_id not in latest or at > latest[client_id]:
+                latest[client_id] = at
+    if not latest:
+        return []
+    ranked = sorted(latest, key=lambda pk: latest[pk], reverse=True)
+    rows = _list_qs(clients_visible_to(user=user).filter(pk__in=ranked)).in_bulk()
+    result = []
+    for pk in ranked:
+        if pk in rows:
+            rows[pk].last_touched_at = latest[pk]
+            result.append(rows[pk])
+    return result[:limit]
+
+
+def clients_without_intake(*, user, limit: int = RECENT_LIMIT) -> tuple[list[Client], int]:
+    """Clients of the user's centers with no intake interview yet, newest first, and how many."""
+    qs = (
+        clients_visible_to(user=user)
+        .filter(center__in=centers_of(user), intakes__isnull=True)
+        .select_related("center")
+        .order_by("-created_at", "-id")
+    )
+    rows = list(qs[: limit + 1])
+    total = len(rows) if len(rows) <= limit else qs.count()
+    return rows[:limit], total
+
+
+# Client page -------------------------------------------------------------------------------
+
+
+def client_page_data(*, client: Client) -> dict:
+    """Everything the client page shows besides the timeline, in a fixed number of queries."""
+    today = timezone.localdate()
+    consents = list(
+        client.consents.select_related("recorded_by", "revoked_by").prefetch_related(
+            Prefetch("recipients", queryset=Organization.objects.order_by("name"))
+        )
+    )
+    intakes = list(client.intakes.select_related("navigator"))
+    scope_labels = dict(ConsentScope.choices)
+    for consent in consents:
+        consent.scope_labels = [scope_labels.get(s, s) for s in consent.scopes or []]
+    return {
+        "household": list(client.household.all()),
+        "intakes": intakes,
+        "latest_intake": intakes[0] if intakes else None,
+        "consents": consents,
+        "active_consents": [c for c in consents if c.is_active_on(today)],
+        "notes": list(client.notes.select_related("author")),
+    }
+
+
+def partner_agencies() -> QuerySet[Organization]:
+    return Organization.objects.filter(kind="partner_agency", is_active=True).order_by("name")
+
+
+def intake_counts(*, clients: list[Client]) -> dict[int, int]:
+    return dict(
+        IntakeInterview.objects.filter(client__in=clients)
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "n")
+    )
+
+
+def consents_for(*, client: Client) -> QuerySet[Consent]:
+    return client.consents.all()
+
+
+def editable_client_or_404(*, user, pk) -> Client:
+    from .access import get_client_or_404
+
+    return get_client_or_404(user=user, pk=pk, level=AccessLevel.EDIT)
+
+
+# Timeline ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineItem:
+    at: datetime.datetime
+    kind: str  # intake, note, consent, consent_revoked, change, or a source's own kind
+    obj: object = None
+    html: str = ""
+
+
+@dataclass
+class Answer:
+    label: str
+    value: str
+    not_asked: bool
+
+
+# The intake questions in the order the form asks them.
+INTAKE_QUESTIONS = [
+    "household_size",
+    "children_ages",
+    "monthly_gross_income",
+    "income_sources",
+    "employment_status",
+    "housing_status",
+    "health_insurance",
+    "is_student",
+    "is_veteran",
+    "has_disability",
+    "is_pregnant",
+    "has_internet_at_home",
+    "has_working_device",
+    "benefits_received",
+    "needs",
+    "immigration_status",
+]
+
+
+def intake_answers(intake: IntakeInterview) -> list[Answer]:
+    """Each intake question with its answer in words; unanswered ones say "not asked"."""
+    from django.utils.translation import gettext as _
+
+    from .history import FIELD_LABELS, _display
+
+    answers = []
+    for name in INTAKE_QUESTIONS:
+        f = IntakeInterview._meta.get_field(name)
+        value = getattr(intake, name)
+        not_asked = value is None or value == ""
+        label = str(FIELD_LABELS.get(name, f.verbose_name))
+        shown = _("Not asked") if not_asked else _display(f, value, {})
+        answers.append(
+            Answer(label=label[:1].upper() + label[1:], value=shown, not_asked=not_asked)
+        )
+    return answers
+
+
+def client_timeline(*, client: Client, data: dict) -> list[TimelineItem]:
+    """Intakes, notes, consents, readable changes and entries from other apps, newest first."""
+    from .history import client_history
+    from .panels import timeline_entries_from_sources
+
+    items = []
+    for intake in data["intakes"]:
+        intake.answers = intake_answers(intake)
+        intake.not_asked_count = sum(1 for a in intake.answers if a.not_asked)
+        items.append(TimelineItem(at=intake.created_at, kind="intake", obj=intake))
+    for note in data["notes"]:
+        items.append(TimelineItem(at=note.created_at, kind="note", obj=note))
+    for consent in data["consents"]:
+        items.append(TimelineItem(at=consent.recorded_at, kind="consent", obj=consent))
+        if consent.revoked_at:
+            items.append(TimelineItem(at=consent.revoked_at, kind="consent_revoked", obj=consent))
+    for entry in client_history(client):
+        items.append(TimelineItem(at=entry.at, kind="change", obj=entry))
+    for entry in timeline_entries_from_sources(client):
+        items.append(TimelineItem(at=entry.at, kind=entry.kind, html=entry.html))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items

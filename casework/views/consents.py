@@ -1,0 +1,45 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services
+from ..access import AccessLevel, get_client_or_404
+from ..forms import ConsentForm, ConsentRevokeForm
+from .clients import client_url
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request, pk):
+    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect(client_url(client, "consents"))
+    return render(request, "casework/consent_form.html", {"form": form, "client": client})
+
+
+@require_POST
+def consent_revoke(request, pk, consent_pk):
+    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    consent = get_object_or_404(client.consents, pk=consent_pk)
+    form = ConsentRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_revoke(
+                actor=request.user, consent=consent, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Consent revoked. The agencies it named can no longer see this client."),
+            )
+    return redirect(client_url(client, "consents"))

@@ -1,0 +1,49 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import services
+from ..access import AccessLevel, get_client_or_404
+from ..forms import IntakeForm
+from ..models import IntakeInterview
+from .clients import client_url
+
+
+@require_http_methods(["GET", "POST"])
+def intake_create(request, pk):
+    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    form = IntakeForm(
+        request.POST or None,
+        instance=IntakeInterview(client=client),
+        client=client,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_create(actor=request.user, client=client, **form.service_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Intake interview saved."))
+            return redirect(client_url(client, "timeline"))
+    return render(request, "casework/intake_form.html", {"form": form, "client": client})
+
+
+@require_http_methods(["GET", "POST"])
+def intake_update(request, pk, intake_pk):
+    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    intake = get_object_or_404(client.intakes, pk=intake_pk)
+    form = IntakeForm(request.POST or None, instance=intake, client=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_update(actor=request.user, intake=intake, **form.service_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Intake interview saved."))
+            return redirect(client_url(client, "timeline"))
+    return render(
+        request, "casework/intake_form.html", {"form": form, "client": client, "intake": intake}
+    )
