@@ -62,9 +62,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: the login page says why the session ended.
     "casework.middleware.SessionTimeoutMiddleware",
     "casework.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -204,6 +205,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# PDF rendering gets its own queue, so a burst of packets never delays reminders and sweeps;
+# run its worker with prefetch 1 (the global multiplier) and one process per core:
+#   celery -A config worker -Q pdf --concurrency=2      celery -A config worker -Q celery
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"referrals.packet_render": {"queue": "pdf"}}
+# Publishing from a web request: fail fast when Redis is down (the job row stays pending and
+# the sweeper enqueues it later) instead of retrying the connection for seconds.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Packets (referrals.packets): a rendering claim older than this is abandoned (its worker
+# died) and may be claimed again; longer than the render task's hard time limit (60 s).
+PACKET_STALE_SECONDS = env.int("PACKET_STALE_SECONDS", default=300)
+PACKET_PENDING_GRACE_SECONDS = env.int("PACKET_PENDING_GRACE_SECONDS", default=120)
+PACKET_MAX_ATTEMPTS = 5
+# Test-only: slows every render so a test can kill a worker mid-render. Never set in production.
+PACKET_RENDER_DELAY_SECONDS = env.float("PACKET_RENDER_DELAY_SECONDS", default=0)
 
 LOGGING = {
     "version": 1,

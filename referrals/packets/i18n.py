@@ -51,7 +51,6 @@ PHRASES: dict[str, dict[str, str]] = {
     "es": {
         "title": "Paquete de remisión",
         "copy_client": "Su copia",
-        "copy_agency": "Copia para la agencia",
         "intro_client": (
             "Muestre esta hoja cuando se comunique con el programa y dé su código de referencia."
         ),
@@ -82,7 +81,6 @@ PHRASES: dict[str, dict[str, str]] = {
     "vi": {
         "title": "Hồ sơ giới thiệu",
         "copy_client": "Bản của quý vị",
-        "copy_agency": "Bản dành cho cơ quan",
         "intro_client": (
             "Vui lòng xuất trình trang này khi liên lạc với chương trình và cho biết mã tham "
             "chiếu của quý vị."
@@ -118,7 +116,6 @@ PHRASES: dict[str, dict[str, str]] = {
     "pa": {
         "title": "ਰੈਫ਼ਰਲ ਪੈਕੇਟ",
         "copy_client": "ਤੁਹਾਡੀ ਕਾਪੀ",
-        "copy_agency": "ਸੰਸਥਾ ਲਈ ਕਾਪੀ",
         "intro_client": "ਪ੍ਰੋਗਰਾਮ ਨਾਲ ਸੰਪਰਕ ਕਰਨ ਵੇਲੇ ਇਹ ਪੰਨਾ ਦਿਖਾਓ ਅਤੇ ਆਪਣਾ ਹਵਾਲਾ ਕੋਡ ਦੱਸੋ।",
         "reference": "ਹਵਾਲਾ ਕੋਡ",
         "sent_on": "ਭੇਜਣ ਦੀ ਮਿਤੀ",
@@ -147,7 +144,6 @@ PHRASES: dict[str, dict[str, str]] = {
     "hi": {
         "title": "रेफ़रल पैकेट",
         "copy_client": "आपकी प्रति",
-        "copy_agency": "संस्था के लिए प्रति",
         "intro_client": "कार्यक्रम से संपर्क करते समय यह पृष्ठ दिखाएँ और अपना संदर्भ कोड बताएँ।",
         "reference": "संदर्भ कोड",
         "sent_on": "भेजने की तारीख",
