@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Casework")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import SessionTimeoutMiddleware
+
+        user_logged_in.connect(
+            SessionTimeoutMiddleware.stamp_login, dispatch_uid="casework.session_login_stamp"
+        )

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,10 +36,17 @@ class RequestIdMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Logs out a session idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_LIFETIME."""
+    """Ends a session idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_LIFETIME.
+
+    The sign-in time is stamped when the user logs in (``user_logged_in``); a session without
+    one (made before this middleware existed) counts from its first request. Place after
+    MessageMiddleware: the login page then says why the user has to sign in again.
+    """
 
     LOGIN_KEY = "casebridge_login_at"
     SEEN_KEY = "casebridge_seen_at"
+    # Refresh the "last seen" stamp at most this often, to keep session writes cheap.
+    SEEN_WRITE_INTERVAL = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,13 +64,31 @@ class SessionTimeoutMiddleware:
             )
             too_old = now - login_at > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
             if idle or too_old:
-                logout(request)
-                messages.info(request, _("Your session ended. Please sign in again."))
-                return redirect_to_login(request.get_full_path())
-            # Write at most once a minute to keep session writes cheap.
-            if seen_at is None or now - seen_at > 60:
+                return self._end_session(request)
+            if seen_at is None or now - seen_at > self.SEEN_WRITE_INTERVAL:
                 request.session[self.SEEN_KEY] = now
         return self.get_response(request)
+
+    @classmethod
+    def stamp_login(cls, sender, request, user, **kwargs):
+        """``user_logged_in`` receiver: the absolute lifetime counts from here."""
+        if request is not None and hasattr(request, "session"):
+            now = timezone.now().timestamp()
+            request.session[cls.LOGIN_KEY] = now
+            request.session[cls.SEEN_KEY] = now
+
+    def _end_session(self, request):
+        logout(request)
+        messages.info(request, _("Your session ended. Please sign in again."))
+        path = request.get_full_path()
+        if request.headers.get("HX-Request") == "true":
+            # An htmx request would swap the login page into a fragment: send the whole page.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+            return response
+        if request.method != "GET":
+            path = "/"  # a form posted after the timeout cannot be replayed after sign-in
+        return redirect_to_login(path)
 
 
 class UserLanguageMiddleware:
