@@ -1,0 +1,432 @@
+"""Outcome metrics, computed by database aggregation only (no referral row reaches Python).
+
+Definitions (what each number means; the report's glossary repeats them):
+- A referral belongs to a period by the moment it was **sent** (``created_at``), in local time
+  (settings.TIME_ZONE); a period is whole days, ``start`` to ``end`` inclusive.
+- **Funnel**: referrals sent, and how many are now in each status.
+- **Responded**: the agency accepted or rejected it (``first_response_at`` is set).
+  **Accepted** (for rates): responded and not rejected, i.e. it reached "accepted" at some
+  point even if it is now in progress, completed, failed or cancelled.
+- **Acceptance rate** = accepted / responded. **Completion rate** = completed / accepted.
+- **Time to first response** = first_response_at - created_at, in hours (median, 90th
+  percentile, continuous/interpolated, like PostgreSQL's ``percentile_cont``).
+- **Time to close** = closed_at - created_at, in days, over closed referrals.
+- **Overdue**: the referral went overdue (no response within 5 business days: ``overdue_at``
+  set by the daily follow-up job).
+- **Outcome mix**: closed referrals by recorded outcome ("not recorded" when none).
+- **Digital inclusion**: referrals whose need is digital access (devices and connectivity).
+
+Percentiles: on PostgreSQL a real ``percentile_cont`` aggregate; on SQLite (development and the
+default test run) the same interpolation computed in SQL with window functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models.aggregates import Aggregate
+
+from casework.models.intake import Need
+from referrals.models import Outcome, Referral, ReferralStatus
+
+DIGITAL_NEED = Need.DIGITAL_ACCESS.value
+NOT_RECORDED = ""  # outcome key for closed referrals without a recorded outcome
+
+# (key on Summary, status value) in funnel order.
+FUNNEL_STATUSES = (
+    ("requested", ReferralStatus.REQUESTED),
+    ("accepted", ReferralStatus.ACCEPTED),
+    ("in_progress", ReferralStatus.IN_PROGRESS),
+    ("completed", ReferralStatus.COMPLETED),
+    ("failed", ReferralStatus.FAILED),
+    ("rejected", ReferralStatus.REJECTED),
+    ("cancelled", ReferralStatus.CANCELLED),
+)
+OUTCOME_KEYS = (*Outcome.values, NOT_RECORDED)
+
+
+# --- SQL building blocks -------------------------------------------------------------------
+
+
+class Percentile(Aggregate):
+    """``percentile_cont(p) WITHIN GROUP (ORDER BY expr)`` (PostgreSQL; NULLs are ignored)."""
+
+    function = "percentile_cont"
+    name = "Percentile"
+    template = "percentile_cont(%(p)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+    def __init__(self, expression, p: float, **extra):
+        if not 0 <= float(p) <= 1:
+            raise ValueError("p must be between 0 and 1")
+        super().__init__(expression, p=float(p), **extra)
+
+
+class ElapsedHours(Func):
+    """Hours from ``start`` to ``end`` as a float; NULL when either is NULL."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"ElapsedHours is not implemented for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores UTC datetimes as ISO text on SQLite; julianday() parses it.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+RESPONSE_HOURS = ElapsedHours(F("first_response_at"), F("created_at"))
+CLOSE_HOURS = ElapsedHours(F("closed_at"), F("created_at"))
+
+
+def _percentiles_sqlite(
+    queryset: QuerySet, value, group=None, ps=(0.5, 0.9)
+) -> dict[object, list[float | None]]:
+    """Interpolated percentiles per group in one SQL statement (window functions), for SQLite.
+
+    Same definition as percentile_cont: position = p * (n - 1) over the ascending values,
+    linear interpolation between the two neighbouring values.
+    """
+    base = (
+        queryset.order_by()
+        .annotate(_v=value, _g=F(group) if group else Value(0))
+        .filter(_v__isnull=False)
+        .values("_g", "_v")
+    )
+    inner_sql, params = base.query.sql_with_params()
+    picks = []
+    for p in ps:
+        pos = f"((n - 1) * {float(p)!r})"
+        lo = f"CAST({pos} AS INTEGER)"
+        frac = f"({pos} - {lo})"
+        picks.append(
+            f"SUM(CASE WHEN i = {lo} THEN v * (1 - {frac}) "
+            f"WHEN i = {lo} + 1 THEN v * {frac} ELSE 0 END)"
+        )
+    sql = (
+        "WITH ranked AS ("
+        ' SELECT base."_g" AS g, base."_v" AS v,'
+        ' ROW_NUMBER() OVER (PARTITION BY base."_g" ORDER BY base."_v") - 1 AS i,'
+        ' COUNT(*) OVER (PARTITION BY base."_g") AS n'
+        f" FROM ({inner_sql}) AS base"
+        f") SELECT g, {', '.join(picks)} FROM ranked GROUP BY g"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: list(row[1:]) for row in cursor.fetchall()}
+
+
+def _uses_percentile_aggregate() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Filters and periods -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """A period (whole local days, both ends inclusive) and optional slices."""
+
+    start: datetime.date
+    end: datetime.date
+    center_id: int | None = None
+    agency_id: int | None = None
+    program_id: int | None = None
+    need: str = ""
+    language: str = ""
+    zip_code: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> ReportFilters:
+        """The period of equal length just before this one, with the same slices."""
+        length = datetime.timedelta(days=self.days)
+        return ReportFilters(
+            start=self.start - length,
+            end=self.start - datetime.timedelta(days=1),
+            center_id=self.center_id,
+            agency_id=self.agency_id,
+            program_id=self.program_id,
+            need=self.need,
+            language=self.language,
+            zip_code=self.zip_code,
+        )
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """[start of first day, start of the day after the last) as aware local datetimes."""
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        after = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        return begin, after
+
+
+def referrals_in(filters: ReportFilters) -> QuerySet[Referral]:
+    begin, after = filters.bounds()
+    qs = Referral.objects.filter(created_at__gte=begin, created_at__lt=after).order_by()
+    if filters.center_id:
+        qs = qs.filter(sending_center_id=filters.center_id)
+    if filters.agency_id:
+        qs = qs.filter(agency_id=filters.agency_id)
+    if filters.program_id:
+        qs = qs.filter(program_id=filters.program_id)
+    if filters.need:
+        qs = qs.filter(need_category=filters.need)
+    if filters.language:
+        qs = qs.filter(client__preferred_language=filters.language)
+    if filters.zip_code:
+        qs = qs.filter(client__zip_code=filters.zip_code)
+    return qs
+
+
+# --- Results -------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """Raw numbers for one slice of one period (never shown unsuppressed: see presentation)."""
+
+    sent: int = 0
+    requested: int = 0
+    accepted: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    failed: int = 0
+    rejected: int = 0
+    cancelled: int = 0
+    responded: int = 0
+    accepted_ever: int = 0
+    closed: int = 0
+    overdue: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    response_hours_p50: float | None = None
+    response_hours_p90: float | None = None
+    close_days_p50: float | None = None
+    close_days_p90: float | None = None
+
+
+@dataclass
+class AgencyRow:
+    agency_id: int
+    agency_name: str
+    received: int
+    responded: int
+    accepted_ever: int
+    completed: int
+    overdue: int
+    response_hours_p50: float | None = None
+
+
+@dataclass
+class ProgramRow:
+    program_id: int
+    program_name: str
+    agency_name: str
+    sent: int
+    accepted_ever: int
+    completed: int
+    got_help: int
+
+
+@dataclass
+class Report:
+    filters: ReportFilters
+    current: Summary
+    previous: Summary
+    scorecard: list[AgencyRow]
+    digital: Summary
+    digital_previous: Summary
+    digital_programs: list[ProgramRow]
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+def _summary_aggregates(prefix: str, where: Q | None) -> dict:
+    def count(condition: Q | None = None):
+        parts = [q for q in (where, condition) if q is not None]
+        if not parts:
+            return Count("pk")
+        combined = parts[0]
+        for q in parts[1:]:
+            combined &= q
+        return Count("pk", filter=combined)
+
+    responded = Q(first_response_at__isnull=False)
+    closed = Q(closed_at__isnull=False)
+    aggs = {
+        f"{prefix}sent": count(),
+        f"{prefix}responded": count(responded),
+        f"{prefix}accepted_ever": count(responded & ~Q(status=ReferralStatus.REJECTED)),
+        f"{prefix}closed": count(closed),
+        f"{prefix}overdue": count(Q(overdue_at__isnull=False)),
+    }
+    for key, status in FUNNEL_STATUSES:
+        aggs[f"{prefix}{key}"] = count(Q(status=status))
+    for outcome in OUTCOME_KEYS:
+        aggs[f"{prefix}outcome_{outcome or 'none'}"] = count(closed & Q(outcome=outcome))
+    if _uses_percentile_aggregate():
+        extra = {"filter": where} if where is not None else {}
+        aggs[f"{prefix}response_p50"] = Percentile(RESPONSE_HOURS, 0.5, **extra)
+        aggs[f"{prefix}response_p90"] = Percentile(RESPONSE_HOURS, 0.9, **extra)
+        aggs[f"{prefix}close_p50"] = Percentile(CLOSE_HOURS, 0.5, **extra)
+        aggs[f"{prefix}close_p90"] = Percentile(CLOSE_HOURS, 0.9, **extra)
+    return aggs
+
+
+def _summary_from(row: dict, prefix: str) -> Summary:
+    summary = Summary(
+        sent=row[f"{prefix}sent"],
+        responded=row[f"{prefix}responded"],
+        accepted_ever=row[f"{prefix}accepted_ever"],
+        closed=row[f"{prefix}closed"],
+        overdue=row[f"{prefix}overdue"],
+        outcomes={o: row[f"{prefix}outcome_{o or 'none'}"] for o in OUTCOME_KEYS},
+    )
+    for key, _status in FUNNEL_STATUSES:
+        setattr(summary, key, row[f"{prefix}{key}"])
+    if f"{prefix}response_p50" in row:
+        summary.response_hours_p50 = row[f"{prefix}response_p50"]
+        summary.response_hours_p90 = row[f"{prefix}response_p90"]
+        summary.close_days_p50 = _days(row[f"{prefix}close_p50"])
+        summary.close_days_p90 = _days(row[f"{prefix}close_p90"])
+    return summary
+
+
+def _days(hours: float | None) -> float | None:
+    return None if hours is None else hours / 24.0
+
+
+def _fill_percentiles_sqlite(summary: Summary, queryset: QuerySet) -> None:
+    response = _percentiles_sqlite(queryset, RESPONSE_HOURS).get(0, [None, None])
+    close = _percentiles_sqlite(queryset, CLOSE_HOURS).get(0, [None, None])
+    summary.response_hours_p50, summary.response_hours_p90 = response
+    summary.close_days_p50, summary.close_days_p90 = (_days(v) for v in close)
+
+
+def summaries(filters: ReportFilters) -> tuple[Summary, Summary]:
+    """(all referrals, digital-inclusion referrals) for the filters, in one aggregate query
+    (plus, on SQLite only, the percentile statements)."""
+    qs = referrals_in(filters)
+    digital = Q(need_category=DIGITAL_NEED)
+    row = qs.aggregate(**_summary_aggregates("", None), **_summary_aggregates("d_", digital))
+    overall, digital_summary = _summary_from(row, ""), _summary_from(row, "d_")
+    if not _uses_percentile_aggregate():
+        _fill_percentiles_sqlite(overall, qs)
+        _fill_percentiles_sqlite(digital_summary, qs.filter(digital))
+    return overall, digital_summary
+
+
+def partner_scorecard(filters: ReportFilters) -> list[AgencyRow]:
+    """Per receiving agency, one grouped query (plus one percentile statement on SQLite)."""
+    qs = referrals_in(filters)
+    responded = Q(first_response_at__isnull=False)
+    annotations = {
+        "received": Count("pk"),
+        "responded": Count("pk", filter=responded),
+        "accepted_ever": Count("pk", filter=responded & ~Q(status=ReferralStatus.REJECTED)),
+        "completed": Count("pk", filter=Q(status=ReferralStatus.COMPLETED)),
+        "overdue": Count("pk", filter=Q(overdue_at__isnull=False)),
+    }
+    if _uses_percentile_aggregate():
+        annotations["response_p50"] = Percentile(RESPONSE_HOURS, 0.5)
+    rows = (
+        qs.values("agency_id", "agency__name")
+        .annotate(**annotations)
+        .order_by("-received", "agency__name", "agency_id")
+    )
+    result = [
+        AgencyRow(
+            agency_id=r["agency_id"],
+            agency_name=r["agency__name"],
+            received=r["received"],
+            responded=r["responded"],
+            accepted_ever=r["accepted_ever"],
+            completed=r["completed"],
+            overdue=r["overdue"],
+            response_hours_p50=r.get("response_p50"),
+        )
+        for r in rows
+    ]
+    if not _uses_percentile_aggregate() and result:
+        medians = _percentiles_sqlite(qs, RESPONSE_HOURS, group="agency_id", ps=(0.5,))
+        for row in result:
+            row.response_hours_p50 = medians.get(row.agency_id, [None])[0]
+    return result
+
+
+def digital_programs(filters: ReportFilters) -> list[ProgramRow]:
+    """Digital-inclusion referrals per program (device donation, low-cost internet, ...)."""
+    rows = (
+        referrals_in(filters)
+        .filter(need_category=DIGITAL_NEED)
+        .values("program_id", "program__name", "agency__name")
+        .annotate(
+            sent=Count("pk"),
+            accepted_ever=Count(
+                "pk",
+                filter=Q(first_response_at__isnull=False) & ~Q(status=ReferralStatus.REJECTED),
+            ),
+            completed=Count("pk", filter=Q(status=ReferralStatus.COMPLETED)),
+            got_help=Count("pk", filter=Q(outcome=Outcome.GOT_HELP)),
+        )
+        .order_by("-sent", "program__name", "program_id")
+    )
+    return [
+        ProgramRow(
+            program_id=r["program_id"],
+            program_name=r["program__name"],
+            agency_name=r["agency__name"],
+            sent=r["sent"],
+            accepted_ever=r["accepted_ever"],
+            completed=r["completed"],
+            got_help=r["got_help"],
+        )
+        for r in rows
+    ]
+
+
+def build_report(filters: ReportFilters) -> Report:
+    """Every metric for the filters and the previous period of equal length.
+
+    PostgreSQL: 4 queries whatever the number of referrals, agencies or programs.
+    """
+    current, digital = summaries(filters)
+    previous, digital_previous = summaries(filters.previous())
+    return Report(
+        filters=filters,
+        current=current,
+        previous=previous,
+        scorecard=partner_scorecard(filters),
+        digital=digital,
+        digital_previous=digital_previous,
+        digital_programs=digital_programs(filters),
+    )

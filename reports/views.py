@@ -1,0 +1,126 @@
+"""Program managers' dashboard and weekly report runs. Managers only: everyone else gets 404."""
+
+from functools import wraps
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from casework.access import is_program_manager
+
+from . import services
+from .forms import ReportFilterForm, ReportRunForm
+from .metrics import build_report
+from .models import ReportRun, RunState
+from .presentation import present
+from .rendering import report_csv
+
+RUNS_LISTED = 30
+
+
+def manager_required(view):
+    """Reports are for program managers; anyone else sees 404, like a missing page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_program_manager(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@manager_required
+def dashboard(request):
+    form = ReportFilterForm.from_query(request.GET)
+    presented = None
+    if form.is_valid():
+        presented = present(build_report(form.to_filters()), labels=form.labels())
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "report": presented, "query": query},
+    )
+
+
+@require_GET
+@manager_required
+def dashboard_csv(request):
+    form = ReportFilterForm.from_query(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The filters are not valid."))
+    filters = form.to_filters()
+    presented = present(build_report(filters), labels=form.labels())
+    response = HttpResponse(report_csv(presented), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="casebridge-referrals-{filters.start:%Y-%m-%d}-'
+        f'{filters.end:%Y-%m-%d}.csv"'
+    )
+    return response
+
+
+def _runs():
+    return ReportRun.objects.select_related("requested_by")
+
+
+@require_GET
+@manager_required
+def run_list(request):
+    form = ReportRunForm(initial={"week": services.previous_week_start()})
+    runs = _runs()[:RUNS_LISTED]
+    return render(request, "reports/run_list.html", {"form": form, "runs": runs})
+
+
+@require_POST
+@manager_required
+def run_create(request):
+    form = ReportRunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.report_run_request(
+                week_start=form.cleaned_data["week"], actor=request.user
+            )
+        except services.ReportRunError as exc:
+            form.add_error("week", str(exc))
+        else:
+            return redirect("reports:run_detail", pk=run.pk)
+    runs = _runs()[:RUNS_LISTED]
+    return render(request, "reports/run_list.html", {"form": form, "runs": runs}, status=400)
+
+
+@require_GET
+@manager_required
+def run_detail(request, pk: int):
+    run = get_object_or_404(_runs(), pk=pk)
+    return render(request, "reports/run_detail.html", {"run": run})
+
+
+@require_GET
+@manager_required
+def run_status(request, pk: int):
+    """The progress partial the run page polls (htmx) until the run is finished."""
+    run = get_object_or_404(_runs(), pk=pk)
+    return render(request, "reports/_run_status.html", {"run": run, "now": timezone.now()})
+
+
+@require_GET
+@manager_required
+def run_download(request, pk: int, fmt: str):
+    run = get_object_or_404(ReportRun, pk=pk, state=RunState.READY)
+    file = {"pdf": run.pdf_file, "csv": run.csv_file}.get(fmt)
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8",
+    )
