@@ -2,9 +2,8 @@
 
 Stable public API (the referrals lifecycle stamps ``ProgramResult.to_snapshot()`` on a referral):
 
-    screen_intake(*, intake, on=None, programs=None, overrides=None, language=None)
-        -> list[ProgramResult]
-    screen_facts(*, facts, on=None, programs=None, needs=None, language=None)
+    screen_intake(*, intake, on=None, programs=None, overrides=None) -> list[ProgramResult]
+    screen_facts(*, facts, on=None, programs=None, needs=None)
         -> list[ProgramResult]
     screen_program(*, intake, program, on=None) -> ProgramResult
 
@@ -18,6 +17,8 @@ Stable public API (the referrals lifecycle stamps ``ProgramResult.to_snapshot()`
         "in_area"}
     render_reason(reason_or_snapshot_dict, language=None) -> str  (re-render in any language)
 
+Reasons render in the active language when displayed (``reason.text``/``render(lang)``).
+``overrides`` replaces intake facts for a "what if" (nothing is saved).
 ``on`` defaults to today (America/Los_Angeles). ``programs`` defaults to every active program;
 a queryset or list of programs narrows it. Missing facts never make a program "not eligible".
 Results are ordered: programs matching the client's stated needs first, then by status.
@@ -26,20 +27,18 @@ Results are ordered: programs matching the client's stated needs first, then by 
 from .results import EligibilityStatus, ProgramResult, Reason, render_reason
 
 
-def screen_intake(*, intake, on=None, programs=None, overrides=None, language=None):
+def screen_intake(*, intake, on=None, programs=None, overrides=None):
     """Screens an intake interview (and its client) against programs; saves nothing."""
     from .engine import screen_intake as _screen_intake
 
-    return _screen_intake(
-        intake=intake, on=on, programs=programs, overrides=overrides, language=language
-    )
+    return _screen_intake(intake=intake, on=on, programs=programs, overrides=overrides)
 
 
-def screen_facts(*, facts, on=None, programs=None, needs=None, language=None):
+def screen_facts(*, facts, on=None, programs=None, needs=None):
     """Screens a plain dict of catalogue facts (the ``screen`` command, the "what if" view)."""
     from .engine import screen_facts as _screen_facts
 
-    return _screen_facts(facts=facts, on=on, programs=programs, needs=needs, language=language)
+    return _screen_facts(facts=facts, on=on, programs=programs, needs=needs)
 
 
 def screen_program(*, intake, program, on=None):

@@ -1,0 +1,148 @@
+"""Demo program directory: real San José / Santa Clara County programs, marked as demo data.
+
+``seed_demo`` is called by ``manage.py seed_demo`` (casework) after the demo city exists. It is
+idempotent: agencies are reused by slug, programs and locations by a stable HSDS id derived
+from their key, rule sets by (program, version); a second run creates nothing.
+
+Every figure comes from referrals/demo_data/directory.json, which says where each rule comes
+from; none was checked live. Programs are ``is_demo=True`` and the UI says "verify before use".
+"""
+
+import datetime
+import json
+import uuid
+from pathlib import Path
+
+from django.db import transaction
+
+from casework import services as casework_services
+from casework.models import Organization, OrganizationKind
+
+from .models import Criterion, Location, Program, RuleSet, ServiceAtLocation
+
+DATA_FILE = Path(__file__).parent / "demo_data" / "directory.json"
+DEMO_NAMESPACE = uuid.UUID("3f0c9a9e-5b7e-4c36-9d67-6d1f3c2b8a10")
+
+
+def demo_uuid(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, ":".join(parts))
+
+
+def load_directory_data() -> dict:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def _agency(spec: dict, counts: dict) -> Organization:
+    agency = Organization.objects.filter(slug=spec["slug"]).first()
+    if agency is None:
+        agency = casework_services.organization_create(
+            name=spec["name"],
+            slug=spec["slug"],
+            kind=OrganizationKind.PARTNER_AGENCY,
+            phone=spec.get("phone", ""),
+            website=spec.get("website", ""),
+            address=spec.get("address", ""),
+            zip_code=spec.get("zip_code", ""),
+            description=spec.get("description", ""),
+        )
+        counts["agencies"] = counts.get("agencies", 0) + 1
+    return agency
+
+
+PROGRAM_FIELDS = (
+    "name",
+    "description",
+    "need_categories",
+    "languages",
+    "service_area_zips",
+    "service_area_county",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "website",
+    "required_documents",
+    "cost",
+    "capacity_status",
+)
+
+
+@transaction.atomic
+def seed_demo(*, city=None, stdout=None) -> dict:
+    """Loads the demo directory; returns counts of what it created."""
+    data = load_directory_data()
+    counts: dict[str, int] = {}
+    agencies = {}
+    for spec in data["agencies"] + data["demo_agencies"]:
+        agencies[spec["slug"]] = _agency(spec, counts)
+
+    for spec in data["programs"]:
+        hsds_id = demo_uuid("program", spec["key"])
+        program = Program.objects.filter(hsds_id=hsds_id).first()
+        if program is None:
+            program = Program(hsds_id=hsds_id, agency=agencies[spec["agency"]], is_demo=True)
+            for name in PROGRAM_FIELDS:
+                if name in spec:
+                    setattr(program, name, spec[name])
+            if spec.get("last_verified_on"):
+                program.last_verified_on = datetime.date.fromisoformat(spec["last_verified_on"])
+            program.save()
+            counts["programs"] = counts.get("programs", 0) + 1
+
+        for index, loc in enumerate(spec.get("locations", [])):
+            loc_id = demo_uuid("location", spec["key"], str(index))
+            location = Location.objects.filter(hsds_id=loc_id).first()
+            if location is None:
+                location = Location.objects.create(
+                    hsds_id=loc_id,
+                    agency=program.agency,
+                    name=loc["name"],
+                    address_1=loc["address_1"],
+                    address_2=loc.get("address_2", ""),
+                    city=loc.get("city", "San José"),
+                    postal_code=loc["postal_code"],
+                    hours=loc.get("hours", ""),
+                )
+                counts["locations"] = counts.get("locations", 0) + 1
+            ServiceAtLocation.objects.get_or_create(
+                program=program,
+                location=location,
+                defaults={"hsds_id": demo_uuid("sal", spec["key"], str(index))},
+            )
+
+        for rs in spec.get("rule_sets", []):
+            rule_set, created = RuleSet.objects.get_or_create(
+                program=program,
+                version=rs["version"],
+                defaults={
+                    "effective_from": datetime.date.fromisoformat(rs["effective_from"]),
+                    "effective_to": (
+                        datetime.date.fromisoformat(rs["effective_to"])
+                        if rs.get("effective_to")
+                        else None
+                    ),
+                    "guideline_year": rs.get("guideline_year"),
+                    "notes": rs.get("notes", "Demo data: verify every figure before use."),
+                },
+            )
+            if not created:
+                continue
+            counts["rule sets"] = counts.get("rule sets", 0) + 1
+            for position, c in enumerate(rs["criteria"]):
+                criterion = Criterion(
+                    rule_set=rule_set,
+                    position=position,
+                    fact=c["fact"],
+                    operator=c["operator"],
+                    value=c["value"],
+                    guideline_year=c.get("guideline_year"),
+                    any_of_group=c.get("group", ""),
+                    explanation=c["explanation"],
+                    citation=c["citation"],
+                )
+                criterion.full_clean()  # the demo obeys the same validation as the admin
+                criterion.save()
+
+    if stdout is not None:
+        made = ", ".join(f"{n} {what}" for what, n in counts.items()) or "nothing new"
+        stdout.write(f"Demo program directory ready ({made}); demo data — verify before use.")
+    return counts
