@@ -1,0 +1,93 @@
+"""Packet views: the live status partial, downloads (each one a logged disclosure), re-render.
+
+Same access rule as the referral page: ``get_referral_or_404`` plus a side (sender or
+receiver); anyone else gets 404, as for a referral that does not exist.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from casework.audit import access_log_append
+from casework.models.accesslog import AccessAction
+from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.models import PacketStatus
+
+from .services import packet_rerender
+
+COPIES = ("client", "agency")
+
+
+def _referral_and_side(request, code):
+    referral = get_referral_or_404(user=request.user, reference_code=code)
+    side = referral_side(user=request.user, referral=referral)
+    if side == ReferralSide.NONE:
+        raise Http404
+    return referral, side
+
+
+def _partial(request, referral):
+    return render(request, "referrals/_packet_status.html", {"referral": referral})
+
+
+@require_GET
+def packet_status(request, code):
+    """The packet box; while the packet renders it polls itself (htmx) every 2 seconds."""
+    referral, _side = _referral_and_side(request, code)
+    return _partial(request, referral)
+
+
+@require_GET
+def packet_file(request, code, copy):
+    referral, side = _referral_and_side(request, code)
+    if copy not in COPIES or referral.packet_status != PacketStatus.READY:
+        raise Http404
+    stored = referral.packet_client_file if copy == "client" else referral.packet_agency_file
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    receiver = side == ReferralSide.RECEIVER
+    access_log_append(
+        user=request.user,
+        organization=referral.agency if receiver else referral.sending_center,
+        object_type="referral_packet",
+        object_id=referral.pk,
+        client_id=referral.client_id,
+        action=AccessAction.DOWNLOAD,
+        fields_disclosed=list(referral.consent.scopes or []) if receiver else [],
+    )
+    language = referral.packet_language if copy == "client" else "en"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{referral.reference_code}-{copy}-{language}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def packet_download(request, code):
+    """The copy each side usually wants: the agency copy for the agency, the client's copy
+    (to hand to the client) for the navigator."""
+    referral, side = _referral_and_side(request, code)
+    copy = "agency" if side == ReferralSide.RECEIVER else "client"
+    return packet_file(request, code=referral.reference_code, copy=copy)
+
+
+@require_POST
+def packet_render_again(request, code):
+    referral, _side = _referral_and_side(request, code)
+    scheduled = packet_rerender(referral=referral, actor=request.user)
+    if request.htmx:
+        referral.refresh_from_db()
+        return _partial(request, referral)
+    if scheduled:
+        messages.success(request, _("The packet is being rendered again."))
+    else:
+        messages.info(request, _("The packet is already being rendered."))
+    return redirect("referrals:detail", code=referral.reference_code)
