@@ -7,4 +7,16 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals and programs")
 
     def ready(self) -> None:
+        # Referrals on the client page, its timeline and the navigator dashboard.
+        from casework.panels import (
+            register_client_panel,
+            register_dashboard_panel,
+            register_timeline_source,
+        )
+
         from . import receivers  # noqa: F401  (connects casework signals)
+        from .panels import awaiting_response_panel, referral_timeline, referrals_panel
+
+        register_client_panel("referrals", referrals_panel)
+        register_timeline_source("referrals", referral_timeline)
+        register_dashboard_panel("referrals_awaiting", awaiting_response_panel)

@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .packets import views as packet_views
+from .views import detail, disclosures, portal, send
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns: list = [
+    # Referrals: partner inbox, the referral page and its actions, sending, disclosures.
+    path("inbox/", portal.inbox, name="inbox"),
+    path("r/<str:code>/", detail.detail, name="detail"),
+    path(
+        "r/<str:code>/do/<str:action>/",
+        detail.act,
+        name="act",
+    ),
+    path("clients/<int:client_pk>/send/", send.send, name="send"),
+    # The referral's PDF packet (referrals/packets): live status, downloads, render again.
+    path("r/<str:code>/packet/", packet_views.packet_status, name="packet_status"),
+    path("r/<str:code>/packet.pdf", packet_views.packet_download, name="packet_download"),
+    path("r/<str:code>/packet/<str:copy>.pdf", packet_views.packet_file, name="packet_file"),
+    path(
+        "r/<str:code>/packet/render/",
+        packet_views.packet_render_again,
+        name="packet_render_again",
+    ),
+    path(
+        "clients/<int:client_pk>/disclosures/",
+        disclosures.client_disclosure_report,
+        name="client_disclosures",
+    ),
+]

@@ -82,6 +82,15 @@ def packet_upload_to(instance, filename: str) -> str:
     return f"packets/{instance.created_at:%Y/%m}/{instance.reference_code}/{filename}"
 
 
+class ReferralDeletionError(Exception):
+    """Referrals are never deleted; they are cancelled (referrals.services.referral_cancel)."""
+
+
+class ReferralQuerySet(models.QuerySet):
+    def delete(self):
+        raise ReferralDeletionError("referrals are never deleted; cancel them instead")
+
+
 class Referral(models.Model):
     reference_code = models.CharField(
         _("reference"), max_length=16, unique=True, default=new_reference_code, editable=False
@@ -157,6 +166,7 @@ class Referral(models.Model):
     history = HistoricalRecords(
         excluded_fields=["packet_started_at", "packet_attempts", "packet_requested_at"]
     )
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -173,6 +183,9 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference_code
+
+    def delete(self, *args, **kwargs):
+        raise ReferralDeletionError("referrals are never deleted; cancel them instead")
 
     @property
     def is_open(self) -> bool:

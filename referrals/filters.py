@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Program, Referral, ReferralStatus, Urgency
+
+
+class InboxFilter(django_filters.FilterSet):
+    """Filters of the partner inbox; the programs offered are the user's agencies' own."""
+
+    q = django_filters.CharFilter(label=_("Reference code"), method="filter_reference")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ReferralStatus.choices, empty_label=_("Any status")
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Program.objects.none(), empty_label=_("Any program")
+    )
+    urgency = django_filters.ChoiceFilter(
+        label=_("Urgency"), choices=Urgency.choices, empty_label=_("Any urgency")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"),
+        method="filter_overdue",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "program", "urgency", "overdue"]
+
+    def __init__(self, *args, programs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programs is not None:
+            self.filters["program"].queryset = programs
+
+    def filter_reference(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(Q(reference_code=value) | Q(reference_code=f"CB-{value}"))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is True:
+            return queryset.filter(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
+        if value is False:
+            return queryset.filter(overdue_at__isnull=True)
+        return queryset

@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.models.intake import Need
+
+from .models import DecidedBy, Outcome, Program, RejectionReason, Urgency
+
+
+class ReferralSendForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=Program.objects.filter(is_active=True).select_related("agency"),
+        empty_label=_("Choose a program"),
+    )
+    need_category = forms.ChoiceField(label=_("Need"), choices=Need.choices)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
+    )
+    reason = forms.CharField(
+        label=_("Reason for referral"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the client needs and why this program."),
+    )
+    note_to_agency = forms.CharField(
+        label=_("Note to the agency"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Best time to call, interpreter needed, documents the client has."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].label_from_instance = lambda p: f"{p.name} — {p.agency.name}"
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(TransitionForm):
+    code = forms.ChoiceField(label=_("Reason for declining"), choices=RejectionReason.choices)
+
+
+class CloseForm(TransitionForm):
+    code = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    decided_by = forms.ChoiceField(
+        label=_("Who decided"), choices=DecidedBy.choices, initial=DecidedBy.PROVIDER
+    )
+
+
+FORM_FOR_ACTION = {
+    "accept": TransitionForm,
+    "reject": RejectForm,
+    "start": TransitionForm,
+    "complete": CloseForm,
+    "fail": CloseForm,
+    "cancel": TransitionForm,
+}

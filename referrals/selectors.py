@@ -1,0 +1,124 @@
+"""Reads of referrals that depend on who is asking. Each selector does its own joins, so no
+caller can create an N+1; access always comes from referrals.access."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from casework.models import AccessLogEntry, Client
+from casework.models.accesslog import AccessAction
+from casework.models.consent import ConsentScope
+
+from .access import referrals_received_by, referrals_sent_by, referrals_visible_to
+from .models import Referral, ReferralEvent, ReferralStatus
+from .models.referral import OPEN_STATUSES
+
+INBOX_PAGE_SIZE = 25
+DISCLOSURES_PAGE_SIZE = 50
+
+
+def referral_inbox(*, user) -> QuerySet[Referral]:
+    """The partner inbox (before filters): newest first, overdue ones marked."""
+    return referrals_received_by(user=user).select_related("program", "agency", "sending_center")
+
+
+def referral_status_counts(*, queryset: QuerySet[Referral]) -> dict[str, int]:
+    """How many referrals are in each status, plus overdue, in one aggregate query."""
+    aggregates = {
+        status.value: Count("pk", filter=Q(status=status.value)) for status in ReferralStatus
+    }
+    aggregates["overdue"] = Count(
+        "pk", filter=Q(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
+    )
+    aggregates["total"] = Count("pk")
+    return queryset.order_by().aggregate(**aggregates)
+
+
+def paginate(queryset, *, page_number, per_page: int) -> Page:
+    return Paginator(queryset, per_page).get_page(page_number)
+
+
+def referral_detail(*, referral: Referral) -> dict:
+    """What the referral page shows besides the referral itself: its events, in order."""
+    events = list(
+        ReferralEvent.objects.filter(referral=referral)
+        .select_related("actor", "actor_organization")
+        .order_by("at", "id")
+    )
+    return {"events": events}
+
+
+def referral_disclosed_client(*, referral: Referral) -> dict:
+    """The client information a partner may see on this referral: only the consented scopes."""
+    client = referral.client
+    scopes = [s for s in ConsentScope.values if referral.consent.covers(s)]
+    shown: dict = {"scopes": scopes, "name": client.display_name}
+    if ConsentScope.CONTACT in scopes:
+        shown["contact"] = {
+            "phone": client.phone,
+            "email": client.email,
+            "address": ", ".join(
+                p
+                for p in (
+                    client.address_line1,
+                    client.address_line2,
+                    client.city,
+                    client.zip_code,
+                )
+                if p
+            ),
+        }
+    if ConsentScope.DEMOGRAPHICS in scopes:
+        shown["demographics"] = {
+            "date_of_birth": client.date_of_birth,
+            "language": client.get_preferred_language_display(),
+            "household": list(client.household.all()),
+        }
+    if ConsentScope.INTAKE in scopes:
+        shown["intake"] = referral.intake or client.intakes.order_by("-interview_date").first()
+    if ConsentScope.NOTES in scopes:
+        shown["notes"] = list(client.notes.select_related("author").order_by("-created_at")[:20])
+    return shown
+
+
+def referrals_awaiting_response(*, user, limit: int = 20) -> list[Referral]:
+    """The navigator dashboard: sent referrals with no answer yet, overdue ones first."""
+    return list(
+        referrals_sent_by(user=user)
+        .filter(status=ReferralStatus.REQUESTED)
+        .select_related("client", "program", "agency")
+        # Overdue first, then the oldest waiting.
+        .order_by(F("overdue_at").asc(nulls_last=True), "created_at")[:limit]
+    )
+
+
+def referrals_of_client(*, user, client: Client) -> list[Referral]:
+    """A client's referrals the user may see, with every status change (for the timeline)."""
+    return list(
+        referrals_visible_to(user=user)
+        .filter(client=client)
+        .select_related("program", "agency", "sent_by")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReferralEvent.objects.select_related(
+                    "actor", "actor_organization"
+                ).order_by("at", "id"),
+            )
+        )
+        .order_by("-created_at")
+    )
+
+
+def open_referral_count(*, user) -> int:
+    return referrals_sent_by(user=user).filter(status__in=OPEN_STATUSES).count()
+
+
+def client_disclosures(*, client: Client) -> QuerySet[AccessLogEntry]:
+    """Every disclosure of this client's information to a partner (who, when, what)."""
+    return (
+        AccessLogEntry.objects.filter(client_id=client.pk, action=AccessAction.DISCLOSE)
+        .select_related("user", "organization")
+        .order_by("-at", "-id")
+    )

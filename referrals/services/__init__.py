@@ -1,0 +1,36 @@
+"""Every referral write (keyword-only, ``actor=``, one transaction each)."""
+
+from .followup import add_business_days, referrals_follow_up
+from .lifecycle import (
+    LEGAL_MOVES,
+    TRANSITIONS,
+    ReferralActionError,
+    actions_available,
+    referral_accept,
+    referral_cancel,
+    referral_complete,
+    referral_fail,
+    referral_reject,
+    referral_send,
+    referral_start,
+    referral_transition,
+    referrals_revoke_for_consent,
+)
+
+__all__ = [
+    "LEGAL_MOVES",
+    "TRANSITIONS",
+    "ReferralActionError",
+    "actions_available",
+    "add_business_days",
+    "referral_accept",
+    "referral_cancel",
+    "referral_complete",
+    "referral_fail",
+    "referral_reject",
+    "referral_send",
+    "referral_start",
+    "referral_transition",
+    "referrals_follow_up",
+    "referrals_revoke_for_consent",
+]

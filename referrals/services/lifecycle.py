@@ -1,0 +1,399 @@
+"""Sending a referral and moving it through its lifecycle (DESIGN.md "The referral lifecycle").
+
+Every transition is one service: it locks the referral row (``select_for_update``), checks
+that the move is legal from the status it finds *after* the lock and that the actor is on the
+side allowed to make it, writes the status, a ``ReferralEvent`` and a history row with the
+acting user in one transaction, and tells the other side after commit. Of two people acting at
+once the second waits for the first's lock and is then told what happened.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from casework.access import centers_of
+from casework.models import Client, Consent, IntakeInterview, User
+from casework.models.intake import Need
+from referrals.access import (
+    ReferralSide,
+    referral_grant,
+    referral_revoke_agency,
+    referral_side,
+)
+from referrals.models import (
+    DecidedBy,
+    Outcome,
+    Program,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    RejectionReason,
+    Urgency,
+)
+
+from . import notifications
+
+
+class ReferralActionError(ValidationError):
+    """An illegal, unauthorised or conflicting referral action; views show it as a message."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    side: ReferralSide
+
+
+S = ReferralStatus
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("accept", (S.REQUESTED,), S.ACCEPTED, ReferralSide.RECEIVER),
+        Transition("reject", (S.REQUESTED,), S.REJECTED, ReferralSide.RECEIVER),
+        Transition("start", (S.ACCEPTED,), S.IN_PROGRESS, ReferralSide.RECEIVER),
+        Transition("complete", (S.IN_PROGRESS,), S.COMPLETED, ReferralSide.RECEIVER),
+        Transition("fail", (S.IN_PROGRESS,), S.FAILED, ReferralSide.RECEIVER),
+        Transition(
+            "cancel", (S.REQUESTED, S.ACCEPTED, S.IN_PROGRESS), S.CANCELLED, ReferralSide.SENDER
+        ),
+    )
+}
+# (from, to) -> action: the whole state machine, for the transition-table tests and the UI.
+LEGAL_MOVES: dict[tuple[str, str], str] = {
+    (source, t.target): t.action for t in TRANSITIONS.values() for source in t.sources
+}
+
+
+def actions_available(*, referral: Referral, side: ReferralSide) -> list[str]:
+    """Actions the given side may take on the referral in its current status (for buttons)."""
+    return [
+        t.action for t in TRANSITIONS.values() if t.side == side and referral.status in t.sources
+    ]
+
+
+# Sending -----------------------------------------------------------------------------------
+
+
+def _covering_consent(*, client: Client, program: Program, consent: Consent | None) -> Consent:
+    today = timezone.localdate()
+    if consent is not None:
+        ok = (
+            consent.client_id == client.pk
+            and consent.is_active_on(today)
+            and consent.recipients.filter(pk=program.agency_id).exists()
+        )
+        if not ok:
+            raise ReferralActionError(
+                _("That consent does not cover %(agency)s today.") % {"agency": program.agency},
+                code="no_consent",
+            )
+        return consent
+    consent = (
+        Consent.objects.active()
+        .covering(program.agency)
+        .filter(client=client)
+        .order_by("-given_on", "-id")
+        .first()
+    )
+    if consent is None:
+        raise ReferralActionError(
+            _(
+                "%(client)s has no active consent to share information with %(agency)s. "
+                "Record the client's consent first."
+            )
+            % {"client": client.display_name, "agency": program.agency},
+            code="no_consent",
+        )
+    return consent
+
+
+def _screening_snapshot(*, intake: IntakeInterview | None, program: Program) -> dict:
+    """The screening result the referral is based on (status, reasons, rule-set version)."""
+    if intake is None:
+        return {}
+    from referrals.eligibility import screen_program
+
+    snapshot = screen_program(intake=intake, program=program).to_snapshot()
+    snapshot.setdefault("intake_id", intake.pk)
+    return snapshot
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: User,
+    client: Client,
+    program: Program,
+    need_category: str,
+    urgency: str = Urgency.ROUTINE,
+    reason: str,
+    note_to_agency: str = "",
+    consent: Consent | None = None,
+    intake: IntakeInterview | None = None,
+    now: datetime.datetime | None = None,
+) -> Referral:
+    """Sends a referral from the client's center to the program's agency.
+
+    Only a navigator of the client's center may send it, only under an active consent that
+    names the agency (the newest one if none is given). Stamps the screening result of the
+    intake (the client's latest if none is given) and the consent; grants both sides; writes the
+    first event; schedules the PDF packet; tells the agency after commit.
+    """
+    now = now or timezone.now()
+    center = centers_of(actor).filter(pk=client.center_id).first()
+    if center is None:
+        raise ReferralActionError(
+            _("Only a navigator at %(center)s can refer this client.") % {"center": client.center},
+            code="forbidden",
+        )
+    if not program.is_active:
+        raise ReferralActionError(
+            _("%(program)s is not taking referrals.") % {"program": program.name},
+            code="inactive_program",
+        )
+    errors = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why you are referring the client.")
+    if need_category not in Need.values:
+        errors["need_category"] = _("Choose the need this referral addresses.")
+    if urgency not in Urgency.values:
+        errors["urgency"] = _("Choose how urgent this is.")
+    if errors:
+        raise ReferralActionError(errors)
+    consent = _covering_consent(client=client, program=program, consent=consent)
+    if intake is None:
+        intake = client.intakes.order_by("-interview_date", "-id").first()
+    elif intake.client_id != client.pk:
+        raise ReferralActionError(_("That intake belongs to another client."), code="intake")
+
+    referral = Referral(
+        client=client,
+        program=program,
+        agency_id=program.agency_id,
+        sending_center=center,
+        sent_by=actor,
+        consent=consent,
+        intake=intake,
+        need_category=need_category,
+        urgency=urgency,
+        reason=reason,
+        note_to_agency=(note_to_agency or "").strip(),
+        screening_snapshot=_screening_snapshot(intake=intake, program=program),
+        status=ReferralStatus.REQUESTED,
+        created_at=now,
+        status_changed_at=now,
+        packet_requested_at=now,
+    )
+    referral._history_user = actor
+    referral.save()
+    referral_grant(referral=referral)
+    ReferralEvent.objects.create(
+        referral=referral,
+        from_status="",
+        to_status=ReferralStatus.REQUESTED,
+        actor=actor,
+        actor_organization=center,
+        note=referral.note_to_agency,
+        at=now,
+    )
+    from referrals.packets.services import packet_schedule
+
+    packet_schedule(referral=referral)
+    notifications.after_commit(notifications.notify_new_referral, referral.pk)
+    return referral
+
+
+# Transitions ---------------------------------------------------------------------------------
+
+
+def _conflict_message(referral: Referral, wanted: Transition) -> str:
+    """What to tell someone whose action no longer applies: who did what, when."""
+    last = (
+        referral.events.select_related("actor", "actor_organization").order_by("-at", "-id").first()
+    )
+    status = referral.get_status_display().lower()
+    if last is None or last.to_status != referral.status:
+        return _("This referral is %(status)s; it cannot be %(action)s now.") % {
+            "status": status,
+            "action": _ACTION_PAST[wanted.action](),
+        }
+    who = str(last.actor) if last.actor else _("the automatic follow-up")
+    if last.actor_organization:
+        who = f"{who} ({last.actor_organization})"
+    when = formats.date_format(timezone.localtime(last.at), "DATETIME_FORMAT")
+    return _(
+        "This referral was already %(status)s by %(who)s on %(when)s, so it cannot be "
+        "%(action)s now."
+    ) % {"status": status, "who": who, "when": when, "action": _ACTION_PAST[wanted.action]()}
+
+
+_ACTION_PAST = {
+    "accept": lambda: _("accepted"),
+    "reject": lambda: _("declined"),
+    "start": lambda: _("started"),
+    "complete": lambda: _("completed"),
+    "fail": lambda: _("closed as failed"),
+    "cancel": lambda: _("cancelled"),
+}
+
+
+def _acting_organization(actor: User, referral: Referral, side: ReferralSide):
+    return referral.sending_center if side == ReferralSide.SENDER else referral.agency
+
+
+@transaction.atomic
+def referral_transition(
+    *,
+    referral: Referral,
+    actor: User,
+    action: str,
+    note: str = "",
+    code: str = "",
+    decided_by: str = "",
+    now: datetime.datetime | None = None,
+) -> Referral:
+    """Moves the referral by ``action`` (see ``TRANSITIONS``) under a row lock.
+
+    Refuses, with a ``ReferralActionError``: an unknown action, an actor not on the side allowed
+    to take it (receiving agency: accept/reject/start/complete/fail; sending center: cancel), an
+    agency acting without an active consent, a move that is illegal from the status found after
+    taking the lock (someone else acted first: the message says who and when), and a missing
+    reason code or outcome.
+    """
+    now = now or timezone.now()
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ReferralActionError(_("Unknown action."), code="unknown_action")
+    locked = (
+        Referral.objects.select_for_update()
+        .select_related("agency", "sending_center", "consent", "program")
+        .get(pk=referral.pk)
+    )
+    side = referral_side(user=actor, referral=locked)
+    if side != transition.side or (
+        side == ReferralSide.RECEIVER and not locked.consent.is_active_on(timezone.localdate())
+    ):
+        if transition.side == ReferralSide.SENDER:
+            message = _("Only the center that sent this referral can cancel it.")
+        else:
+            message = _("Only the agency that received this referral can do that.")
+        raise ReferralActionError(message, code="forbidden")
+    if locked.status not in transition.sources:
+        raise ReferralActionError(_conflict_message(locked, transition), code="conflict")
+
+    note = (note or "").strip()
+    if action == "reject":
+        if code not in RejectionReason.values:
+            raise ReferralActionError(
+                {"code": _("Choose why you are declining the referral.")}, code="reason"
+            )
+        locked.rejection_reason = code
+        locked.closed_at = now
+    elif action in ("complete", "fail"):
+        if code not in Outcome.values:
+            raise ReferralActionError({"code": _("Choose the outcome.")}, code="outcome")
+        if decided_by not in DecidedBy.values:
+            raise ReferralActionError(
+                {"decided_by": _("Say who decided: the provider or the client.")},
+                code="decided_by",
+            )
+        locked.outcome = code
+        locked.decided_by = decided_by
+        locked.outcome_note = note
+        locked.closed_at = now
+    elif action == "cancel":
+        locked.closed_at = now
+    else:
+        code = ""
+    if side == ReferralSide.RECEIVER and locked.first_response_at is None:
+        locked.first_response_at = now
+
+    from_status = locked.status
+    locked.status = transition.target
+    locked.status_changed_at = now
+    locked._history_user = actor
+    locked._change_reason = note[:100] if note else ""
+    locked.save()
+    event = ReferralEvent.objects.create(
+        referral=locked,
+        from_status=from_status,
+        to_status=transition.target,
+        actor=actor,
+        actor_organization=_acting_organization(actor, locked, side),
+        note=note,
+        code=code,
+        at=now,
+    )
+    if action == "cancel":
+        referral_revoke_agency(referral=locked)
+    notifications.after_commit(notifications.notify_status_change, event.pk)
+    return locked
+
+
+def referral_accept(*, referral: Referral, actor: User, note: str = "", now=None) -> Referral:
+    return referral_transition(referral=referral, actor=actor, action="accept", note=note, now=now)
+
+
+def referral_reject(
+    *, referral: Referral, actor: User, reason_code: str, note: str = "", now=None
+) -> Referral:
+    return referral_transition(
+        referral=referral, actor=actor, action="reject", code=reason_code, note=note, now=now
+    )
+
+
+def referral_start(*, referral: Referral, actor: User, note: str = "", now=None) -> Referral:
+    return referral_transition(referral=referral, actor=actor, action="start", note=note, now=now)
+
+
+def referral_complete(
+    *, referral: Referral, actor: User, outcome: str, decided_by: str, note: str = "", now=None
+) -> Referral:
+    return referral_transition(
+        referral=referral,
+        actor=actor,
+        action="complete",
+        code=outcome,
+        decided_by=decided_by,
+        note=note,
+        now=now,
+    )
+
+
+def referral_fail(
+    *, referral: Referral, actor: User, outcome: str, decided_by: str, note: str = "", now=None
+) -> Referral:
+    return referral_transition(
+        referral=referral,
+        actor=actor,
+        action="fail",
+        code=outcome,
+        decided_by=decided_by,
+        note=note,
+        now=now,
+    )
+
+
+def referral_cancel(*, referral: Referral, actor: User, note: str = "", now=None) -> Referral:
+    """Cancels (sender only) and ends the agency's access in the same transaction."""
+    return referral_transition(referral=referral, actor=actor, action="cancel", note=note, now=now)
+
+
+@transaction.atomic
+def referrals_revoke_for_consent(*, consent: Consent, actor: User | None = None) -> int:
+    """Ends agency access to every referral sent under ``consent`` (it was just revoked)."""
+    referrals = list(
+        Referral.objects.filter(consent=consent).select_related("agency__group").order_by("pk")
+    )
+    for referral in referrals:
+        referral_revoke_agency(referral=referral)
+    return len(referrals)

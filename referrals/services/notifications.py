@@ -1,0 +1,172 @@
+"""Emails about referrals, each in its recipient's language, sent after the change commits.
+
+Emails carry the reference code, program and a link, never client details: the partner reads
+those in the portal, where the read is logged as a disclosure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from casework.models import Membership, Organization, Role
+from referrals.models import Referral, ReferralEvent, ReferralStatus
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+    name: str = ""
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _user_recipient(user) -> list[Recipient]:
+    if user is None or not user.email or not user.is_active:
+        return []
+    return [Recipient(user.email, user.language or "en", str(user))]
+
+
+def organization_recipients(organization: Organization, *, roles) -> list[Recipient]:
+    """The organization's own address (in English: no person to ask) and its staff's."""
+    seen: dict[str, Recipient] = {}
+    memberships = (
+        Membership.objects.filter(organization=organization, role__in=roles, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        for recipient in _user_recipient(membership.user):
+            seen.setdefault(recipient.email.lower(), recipient)
+    if organization.email:
+        seen.setdefault(organization.email.lower(), Recipient(organization.email, "en"))
+    return list(seen.values())
+
+
+def _agency_recipients(referral: Referral) -> list[Recipient]:
+    return organization_recipients(referral.agency, roles=[Role.PARTNER_STAFF, Role.ORG_ADMIN])
+
+
+def _send(recipients: list[Recipient], template: str, context: dict) -> int:
+    """Renders ``template`` once per recipient language and sends one email per recipient."""
+    messages = []
+    for recipient in recipients:
+        with translation.override(recipient.language):
+            ctx = {**context, "recipient": recipient}
+            subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
+            body = render_to_string(f"email/{template}.txt", ctx)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]))
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
+def _referral_context(referral: Referral) -> dict:
+    return {
+        "referral": referral,
+        "referral_url": _absolute(reverse("referrals:detail", args=[referral.reference_code])),
+        "inbox_url": _absolute(reverse("referrals:inbox")),
+    }
+
+
+def _load(referral_id: int) -> Referral | None:
+    return (
+        Referral.objects.select_related("program", "agency", "sending_center", "sent_by")
+        .filter(pk=referral_id)
+        .first()
+    )
+
+
+def notify_new_referral(referral_id: int) -> int:
+    referral = _load(referral_id)
+    if referral is None or referral.status == ReferralStatus.CANCELLED:
+        return 0
+    return _send(_agency_recipients(referral), "referral_new", _referral_context(referral))
+
+
+def notify_status_change(event_id: int) -> int:
+    """Tells the navigator who sent the referral; a cancellation is told to the agency."""
+    event = (
+        ReferralEvent.objects.select_related(
+            "actor",
+            "actor_organization",
+            "referral__program",
+            "referral__agency",
+            "referral__sending_center",
+            "referral__sent_by",
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    referral = event.referral
+    context = {**_referral_context(referral), "event": event}
+    if event.to_status == ReferralStatus.CANCELLED:
+        return _send(_agency_recipients(referral), "referral_cancelled", context)
+    recipients = [
+        r for r in _user_recipient(referral.sent_by) if event.actor_id != referral.sent_by_id
+    ]
+    return _send(recipients, "referral_status", context)
+
+
+def notify_reminder(referral_id: int) -> int:
+    referral = _load(referral_id)
+    if referral is None:
+        return 0
+    return _send(_agency_recipients(referral), "referral_reminder", _referral_context(referral))
+
+
+def notify_overdue(referral_id: int) -> int:
+    """Escalates to the sending center: the navigator who sent it and the center's address."""
+    referral = _load(referral_id)
+    if referral is None:
+        return 0
+    recipients = {r.email.lower(): r for r in _user_recipient(referral.sent_by)}
+    if referral.sending_center.email:
+        recipients.setdefault(
+            referral.sending_center.email.lower(), Recipient(referral.sending_center.email, "en")
+        )
+    return _send(list(recipients.values()), "referral_overdue", _referral_context(referral))
+
+
+NOTIFIERS: dict[str, Callable[[int], int]] = {
+    "new": notify_new_referral,
+    "status": notify_status_change,
+    "reminder": notify_reminder,
+    "overdue": notify_overdue,
+}
+_KIND_OF = {fn: kind for kind, fn in NOTIFIERS.items()}
+
+
+def _enqueue(kind: str, object_id: int) -> None:
+    from referrals.tasks import referral_notify_task
+
+    try:
+        referral_notify_task.apply_async(args=[kind, object_id])
+    except Exception:  # broker down: send from here rather than lose the email
+        logger.warning(
+            "notify %s %s: broker unavailable, sending in-process", kind, object_id, exc_info=True
+        )
+        NOTIFIERS[kind](object_id)
+
+
+def after_commit(notifier: Callable[[int], int], object_id: int) -> None:
+    """Queues ``notifier(object_id)`` to run once the surrounding transaction commits."""
+    kind = _KIND_OF[notifier]
+    transaction.on_commit(lambda: _enqueue(kind, object_id), robust=True)

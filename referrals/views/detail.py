@@ -1,0 +1,142 @@
+"""The referral page (both sides) and its lifecycle actions."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from casework.audit import access_log_append
+from casework.history import describe_history
+from casework.models.accesslog import AccessAction
+from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.forms import FORM_FOR_ACTION
+from referrals.selectors import referral_detail, referral_disclosed_client
+from referrals.services import TRANSITIONS, ReferralActionError, actions_available
+from referrals.services.lifecycle import referral_transition
+
+from ._common import url_or_none
+
+# Bookkeeping a reader of the referral's history does not need.
+HISTORY_IGNORED = {
+    "reference_code",
+    "program",
+    "agency",
+    "sending_center",
+    "sent_by",
+    "consent",
+    "intake",
+    "screening_snapshot",
+    "status_changed_at",
+    "first_response_at",
+    "packet_status",
+    "packet_language",
+    "packet_client_file",
+    "packet_agency_file",
+    "packet_rendered_at",
+    "packet_error",
+}
+
+ACTION_LABELS = {
+    "accept": lambda: _("Accept"),
+    "reject": lambda: _("Decline"),
+    "start": lambda: _("Start work"),
+    "complete": lambda: _("Complete"),
+    "fail": lambda: _("Close as failed"),
+    "cancel": lambda: _("Cancel referral"),
+}
+
+
+def _history(referral):
+    rows = referral.history.select_related("history_user").order_by("history_date")
+    return describe_history(rows, ignore=HISTORY_IGNORED, subject=lambda row: _("the referral"))
+
+
+@require_GET
+def detail(request, code):
+    referral = get_referral_or_404(user=request.user, reference_code=code)
+    side = referral_side(user=request.user, referral=referral)
+    if side == ReferralSide.NONE:
+        raise Http404
+    disclosed = None
+    if side == ReferralSide.RECEIVER:
+        disclosed = referral_disclosed_client(referral=referral)
+        access_log_append(
+            user=request.user,
+            organization=referral.agency,
+            object_type="referral",
+            object_id=referral.pk,
+            client_id=referral.client_id,
+            action=AccessAction.DISCLOSE,
+            fields_disclosed=disclosed["scopes"],
+        )
+    else:
+        access_log_append(
+            user=request.user,
+            organization=referral.sending_center,
+            object_type="referral",
+            object_id=referral.pk,
+            client_id=referral.client_id,
+            action=AccessAction.VIEW,
+        )
+    actions = [
+        {
+            "name": name,
+            "label": ACTION_LABELS[name](),
+            "form": FORM_FOR_ACTION[name](auto_id=f"id_{name}_%s"),
+            "danger": name in ("reject", "fail", "cancel"),
+        }
+        for name in actions_available(referral=referral, side=side)
+    ]
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "side": str(side),
+            "is_sender": side == ReferralSide.SENDER,
+            "disclosed": disclosed,
+            "actions": actions,
+            "history": _history(referral),
+            "client_url": url_or_none("casework:client_detail", referral.client_id)
+            if side == ReferralSide.SENDER
+            else None,
+            "packet_url": url_or_none("referrals:packet_download", referral.reference_code),
+            **referral_detail(referral=referral),
+        },
+    )
+
+
+@require_POST
+def act(request, code, action):
+    referral = get_referral_or_404(user=request.user, reference_code=code)
+    if action not in TRANSITIONS:
+        raise Http404
+    form = FORM_FOR_ACTION[action](request.POST, auto_id=f"id_{action}_%s")
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Please check the form: %(errors)s")
+            % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)},
+        )
+        return redirect("referrals:detail", code=referral.reference_code)
+    data = form.cleaned_data
+    try:
+        referral = referral_transition(
+            referral=referral,
+            actor=request.user,
+            action=action,
+            note=data.get("note", ""),
+            code=data.get("code", ""),
+            decided_by=data.get("decided_by", ""),
+        )
+    except ReferralActionError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Referral %(code)s is now %(status)s.")
+            % {"code": referral.reference_code, "status": referral.get_status_display().lower()},
+        )
+    return redirect("referrals:detail", code=referral.reference_code)

@@ -1,0 +1,49 @@
+"""The per-client disclosure report: which partner saw what of this client, and when."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from casework.access import centers_of, get_client_or_404
+from casework.models.consent import ConsentScope
+from referrals.models import Referral
+from referrals.selectors import DISCLOSURES_PAGE_SIZE, client_disclosures, paginate
+
+from ._common import url_or_none
+
+
+@require_GET
+def client_disclosure_report(request, client_pk):
+    client = get_client_or_404(user=request.user, pk=client_pk)
+    if not centers_of(request.user).filter(pk=client.center_id).exists():
+        raise Http404
+    page = paginate(
+        client_disclosures(client=client),
+        page_number=request.GET.get("page"),
+        per_page=DISCLOSURES_PAGE_SIZE,
+    )
+    scope_labels = dict(ConsentScope.choices)
+    entries = list(page.object_list)
+    codes = dict(
+        Referral.objects.filter(
+            pk__in=[e.object_id for e in entries if e.object_type == "referral"]
+        ).values_list("pk", "reference_code")
+    )
+    rows = [
+        {
+            "entry": e,
+            "reference_code": codes.get(e.object_id) if e.object_type == "referral" else None,
+            "scopes": [scope_labels.get(s, s) for s in e.fields_disclosed],
+        }
+        for e in entries
+    ]
+    return render(
+        request,
+        "referrals/client_disclosures.html",
+        {
+            "client": client,
+            "page": page,
+            "rows": rows,
+            "client_url": url_or_none("casework:client_detail", client.pk),
+        },
+    )

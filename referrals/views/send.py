@@ -1,0 +1,85 @@
+"""Sending a referral from the client page (a suggested program or any program)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from casework.access import centers_of, get_client_or_404
+from casework.models import Consent
+from referrals.forms import ReferralSendForm
+from referrals.models import Program
+from referrals.services import ReferralActionError, referral_send
+
+from ._common import url_or_none
+
+
+def _initial_program(request):
+    raw = request.GET.get("program") or request.POST.get("program")
+    try:
+        return Program.objects.filter(is_active=True).select_related("agency").get(pk=int(raw))
+    except (TypeError, ValueError, Program.DoesNotExist):
+        return None
+
+
+def send(request, client_pk):
+    client = get_client_or_404(user=request.user, pk=client_pk)
+    if not centers_of(request.user).filter(pk=client.center_id).exists():
+        raise Http404
+    program = _initial_program(request)
+    covered_agency_ids = set(
+        Consent.objects.active().filter(client=client).values_list("recipients", flat=True)
+    )
+    consent_url = url_or_none("casework:consent_create", client.pk)
+    missing_consent = bool(program and program.agency_id not in covered_agency_ids)
+
+    if request.method == "POST":
+        form = ReferralSendForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = referral_send(
+                    actor=request.user,
+                    client=client,
+                    program=data["program"],
+                    need_category=data["need_category"],
+                    urgency=data["urgency"],
+                    reason=data["reason"],
+                    note_to_agency=data["note_to_agency"],
+                )
+            except ReferralActionError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        for error in errors:
+                            form.add_error(field if field in form.fields else None, error)
+                else:
+                    missing_consent = exc.code == "no_consent"
+                    for message in exc.messages:
+                        form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Referral %(code)s sent to %(agency)s.")
+                    % {"code": referral.reference_code, "agency": referral.agency},
+                )
+                return redirect("referrals:detail", code=referral.reference_code)
+    else:
+        initial = {}
+        if program:
+            initial["program"] = program.pk
+            if program.need_categories:
+                initial["need_category"] = program.need_categories[0]
+        form = ReferralSendForm(initial=initial)
+
+    return render(
+        request,
+        "referrals/send.html",
+        {
+            "client": client,
+            "form": form,
+            "program": program,
+            "missing_consent": missing_consent,
+            "consent_url": consent_url,
+            "client_url": url_or_none("casework:client_detail", client.pk),
+        },
+    )
