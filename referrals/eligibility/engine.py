@@ -90,6 +90,15 @@ def screen_facts(*, facts, on=None, programs=None, needs=None):
 # ---------------------------------------------------------------- evaluation
 
 
+def evaluate_criterion(criterion, *, facts, on=None, guidelines=None) -> Reason:
+    """One criterion's outcome and reason for ``facts`` (tests, the admin's "try it")."""
+    on = on or timezone.localdate()
+    guidelines = guidelines if guidelines is not None else load_guidelines()
+    facts = derive_income_pct_fpl(complete_facts(facts), on=on, guidelines=guidelines)
+    _outcome, reason, _missing = _evaluate(criterion, criterion.rule_set, facts, guidelines)
+    return reason
+
+
 def evaluate_program(program, *, facts, guidelines, needs, on) -> ProgramResult:
     rule_sets = getattr(program, "rule_sets_on", None)
     rule_set = rule_sets[0] if rule_sets else None
