@@ -69,7 +69,15 @@ def _send(recipients: list[Recipient], template: str, context: dict) -> int:
             ctx = {**context, "recipient": recipient}
             subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
             body = render_to_string(f"email/{template}.txt", ctx)
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]))
+        messages.append(
+            EmailMessage(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [recipient.email],
+                headers={"Content-Language": recipient.language},
+            )
+        )
     if not messages:
         return 0
     with get_connection() as connection:

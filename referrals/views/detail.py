@@ -101,7 +101,7 @@ def detail(request, code):
             "client_url": url_or_none("casework:client_detail", referral.client_id)
             if side == ReferralSide.SENDER
             else None,
-            "packet_url": url_or_none("referrals:packet_download", referral.reference_code),
+            "packet_url": url_or_none("referrals:packet_status", referral.reference_code),
             **referral_detail(referral=referral),
         },
     )
