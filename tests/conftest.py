@@ -11,6 +11,14 @@ from .personas import Personas, make_personas
 # CI sets this: a test that needs PostgreSQL or Redis fails instead of skipping.
 REQUIRE_SERVICES = os.environ.get("CASEBRIDGE_REQUIRE_SERVICES") == "1"
 
+# Under pytest-xdist every worker has its own test database; give each its own Redis keys too,
+# so a Celery worker started by one pytest worker never takes (or purges) another's tasks.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    celery_app.conf.broker_transport_options = {
+        **celery_app.conf.broker_transport_options,
+        "global_keyprefix": f"pytest-{os.environ['PYTEST_XDIST_WORKER']}:",
+    }
+
 
 def _redis_available() -> bool:
     url = os.environ.get("REDIS_URL")
