@@ -167,3 +167,13 @@ def test_inactive_staff_get_no_email(personas, client_a, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         send(personas, client_a)
     assert "gone@example.org" not in [m.to[0] for m in mail.outbox]
+
+
+def test_the_daily_job_is_scheduled_in_celery_beat(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from referrals.schedule import FOLLOW_UP_TASK_NAME
+
+    task = PeriodicTask.objects.get(name=FOLLOW_UP_TASK_NAME)
+    assert task.task == referrals_follow_up_task.name and task.enabled
+    assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_week) == ("8", "0", "1-5")
