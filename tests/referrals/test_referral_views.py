@@ -328,3 +328,11 @@ def test_bad_form_is_a_message_not_a_500(client, personas, referral):
     assert response.status_code == 200
     referral.refresh_from_db()
     assert referral.status == "requested"
+
+
+def test_partners_have_an_inbox_link_and_navigators_do_not(client, personas):
+    inbox = reverse("referrals:inbox")
+    assert f'href="{inbox}"' in _get(client, personas.partner_x, inbox).content.decode()
+    login(client, personas.navigator_a)
+    body = client.get(reverse("casework:dashboard")).content.decode()
+    assert f'href="{inbox}"' not in body
