@@ -1,0 +1,68 @@
+"""The navigator's side: referrals on the client page and its timeline (every status change with
+its note), and the dashboard's "awaiting a response" list, overdue first."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.models import Referral
+from referrals.services import referral_accept, referral_reject
+from tests.conftest import login
+from tests.factories import ClientFactory, ConsentFactory
+
+from .referral_helpers import count_queries, program_x, send
+
+
+def test_client_timeline_shows_referrals_and_every_status_change_with_its_note(
+    client, personas, client_a
+):
+    referral = send(personas, client_a)
+    referral_accept(referral=referral, actor=personas.partner_x, note="Appointment on Tuesday")
+    login(client, personas.navigator_a)
+    body = client.get(reverse("casework:client_detail", args=[client_a.pk])).content.decode()
+    assert "referred the client to CalFresh application help" in body
+    assert "Appointment on Tuesday" in body
+    assert referral.reference_code in body
+    assert reverse("referrals:send", args=[client_a.pk]) in body
+    assert reverse("referrals:client_disclosures", args=[client_a.pk]) in body
+
+
+def test_dashboard_lists_referrals_awaiting_a_response_overdue_first(client, personas, client_a):
+    program = program_x(personas)
+    older = send(personas, client_a, program=program)
+    overdue = send(personas, client_a, program=program)
+    answered = send(personas, client_a, program=program)
+    referral_reject(referral=answered, actor=personas.partner_x, reason_code="no_capacity")
+    Referral.objects.filter(pk=overdue.pk).update(overdue_at=timezone.now())
+    login(client, personas.navigator_a)
+    body = client.get(reverse("casework:dashboard")).content.decode()
+    assert "Referrals awaiting a response" in body
+    assert body.index(overdue.reference_code) < body.index(older.reference_code)
+    assert (
+        answered.reference_code
+        not in body.split("Referrals awaiting a response")[1].split("</section>")[0]
+    )
+    # Other centers never see them.
+    login(client, personas.navigator_b)
+    body = client.get(reverse("casework:dashboard")).content.decode()
+    assert overdue.reference_code not in body
+
+
+def test_dashboard_query_count_is_independent_of_referrals(
+    client, personas, client_a, django_assert_num_queries
+):
+    program = program_x(personas)
+    send(personas, client_a, program=program)
+    login(client, personas.navigator_a)
+    url = reverse("casework:dashboard")
+    client.get(url)
+    with count_queries() as one:
+        client.get(url)
+    for _ in range(6):
+        other = ClientFactory(center=personas.center_a, created_by=personas.navigator_a)
+        ConsentFactory(
+            client=other, recorded_by=personas.navigator_a, recipients=[personas.agency_x]
+        )
+        send(personas, other, program=program)
+    client.get(url)
+    with django_assert_num_queries(one.count):
+        client.get(url)
