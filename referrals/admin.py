@@ -38,3 +38,7 @@ class ReferralAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+# Program directory, eligibility rules and poverty guidelines.
+from . import admin_directory  # noqa: E402, F401

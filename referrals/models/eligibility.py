@@ -182,8 +182,10 @@ class Criterion(models.Model):
         return self.guideline_year or rule_set.guideline_year
 
     def clean(self) -> None:
+        # The admin attaches the (possibly unsaved) rule set being edited before validating.
+        has_rule_set = self.rule_set_id or Criterion.rule_set.is_cached(self)
         year = self.guideline_year
-        if not year and self.rule_set_id:
+        if not year and has_rule_set:
             year = self.rule_set.guideline_year
         problems = criterion_problems(
             fact=self.fact, operator=self.operator, value=self.value, guideline_year=year

@@ -56,7 +56,7 @@ def test_demo_household_gets_explained_results():
         on=datetime.date(2026, 5, 1),
         needs=["food"],
     )
-    calfresh = next(r for r in results if r.program.name.startswith("CalFresh"))
+    calfresh = next(r for r in results if r.program.name == "CalFresh (SNAP food benefits)")
     assert calfresh.status == EligibilityStatus.LIKELY_ELIGIBLE
     texts = [r.render("en") for r in calfresh.reasons]
     assert (

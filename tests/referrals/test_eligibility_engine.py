@@ -80,7 +80,7 @@ def test_missing_facts_ask_questions_and_never_make_not_eligible(directory):
     results = screen_facts(facts={}, on=datetime.date(2026, 5, 1))
     assert len(results) >= 25
     assert not [r.program.name for r in results if r.status == NOT]
-    calfresh = next(r for r in results if r.program.name.startswith("CalFresh"))
+    calfresh = next(r for r in results if r.program.name == "CalFresh (SNAP food benefits)")
     assert calfresh.status == MORE
     assert set(calfresh.missing) == {"zip_code", "monthly_gross_income", "household_size"}
     assert "What is the household's total monthly income before taxes?" in calfresh.questions()

@@ -1,0 +1,217 @@
+"""Admin for the program directory and eligibility rules (imported by referrals/admin.py).
+
+Administrators add programs and rules here without a deploy. Criteria are validated against
+the fact catalogue (referrals.eligibility.catalogue) by the model's clean(), which this admin
+runs, so an unknown fact or a malformed value is refused with a message saying what to write.
+"""
+
+import datetime
+import json
+
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .eligibility.catalogue import FACTS, OPERATORS_FOR_KIND
+from .models import Criterion, Location, PovertyGuideline, Program, RuleSet, ServiceAtLocation
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("last verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("never", _("Never")),
+            ("over_year", _("More than a year ago")),
+            ("over_6_months", _("More than 6 months ago")),
+            ("recent", _("In the last 6 months")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        half_year = today - datetime.timedelta(days=183)
+        year = today - datetime.timedelta(days=365)
+        if self.value() == "never":
+            return queryset.filter(last_verified_on__isnull=True)
+        if self.value() == "over_year":
+            return queryset.filter(last_verified_on__lt=year)
+        if self.value() == "over_6_months":
+            return queryset.filter(last_verified_on__lt=half_year)
+        if self.value() == "recent":
+            return queryset.filter(last_verified_on__gte=half_year)
+        return queryset
+
+
+class ServiceAtLocationInline(admin.TabularInline):
+    model = ServiceAtLocation
+    extra = 0
+    autocomplete_fields = ["location"]
+    exclude = ["hsds_id"]
+
+
+@admin.register(Program)
+class ProgramAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "agency",
+        "capacity_status",
+        "last_verified_on",
+        "is_active",
+        "is_demo",
+    )
+    list_filter = (VerifiedFilter, "capacity_status", "is_active", "is_demo", "agency")
+    list_select_related = ("agency",)
+    search_fields = ("name", "agency__name", "description")
+    ordering = ("name",)
+    date_hierarchy = "last_verified_on"
+    readonly_fields = ("hsds_id",)
+    inlines = [ServiceAtLocationInline]
+    fieldsets = (
+        (None, {"fields": ("agency", "name", "description", "need_categories", "languages")}),
+        (_("Service area"), {"fields": ("service_area_zips", "service_area_county")}),
+        (
+            _("Contact"),
+            {"fields": ("contact_name", "contact_phone", "contact_email", "website")},
+        ),
+        (
+            _("Access"),
+            {
+                "fields": (
+                    "required_documents",
+                    "cost",
+                    "capacity_status",
+                    "last_verified_on",
+                    "is_active",
+                    "is_demo",
+                    "hsds_id",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Location)
+class LocationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "agency", "postal_code")
+    list_select_related = ("agency",)
+    search_fields = ("name", "address_1", "postal_code", "agency__name")
+    list_filter = ("agency",)
+    readonly_fields = ("hsds_id",)
+
+
+class JSONValueField(forms.CharField):
+    """JSON, or bare text taken as a string (so ``rents`` works as well as ``"rents"``)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value and not _is_json(value):
+            return value
+        return json.dumps(value, ensure_ascii=False) if value is not None else ""
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _fact_help() -> str:
+    return "; ".join(
+        f"{name} ({', '.join(sorted(OPERATORS_FOR_KIND[spec.kind]))})"
+        for name, spec in FACTS.items()
+    )
+
+
+class CriterionForm(forms.ModelForm):
+    value = JSONValueField(
+        label=_("value"),
+        help_text=_('200 · true · rents · ["rents", "shelter"] · [16, 24]'),
+        required=True,
+    )
+
+    class Meta:
+        model = Criterion
+        fields = (
+            "position",
+            "any_of_group",
+            "fact",
+            "operator",
+            "value",
+            "guideline_year",
+            "explanation",
+            "citation",
+        )
+        widgets = {
+            "explanation": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "citation": forms.TextInput(attrs={"size": 40}),
+            "value": forms.TextInput(attrs={"size": 16}),
+        }
+
+
+class CriterionFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Let Criterion.clean read the rule set's guideline year, also while adding one.
+        form.instance.rule_set = self.instance
+        return form
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    form = CriterionForm
+    formset = CriterionFormSet
+    extra = 1
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "program",
+        "version",
+        "effective_from",
+        "effective_to",
+        "guideline_year",
+        "criteria_count",
+    )
+    list_filter = ("guideline_year", "program__agency")
+    list_select_related = ("program",)
+    search_fields = ("program__name",)
+    autocomplete_fields = ["program"]
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
+
+    @admin.display(description=_("criteria"), ordering="criteria_total")
+    def criteria_count(self, obj):
+        return obj.criteria_total
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.base_fields["notes"].help_text = _("Facts and their operators: %(facts)s") % {
+            "facts": _fact_help()
+        }
+        return form
+
+
+@admin.register(PovertyGuideline)
+class PovertyGuidelineAdmin(SimpleHistoryAdmin):
+    list_display = ("year", "household_size", "annual_amount", "source")
+    list_filter = ("year",)
+    ordering = ("-year", "household_size")
