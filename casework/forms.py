@@ -44,9 +44,10 @@ class UswdsMixin:
     def _style(self):
         for name, bound in self._bound_items():
             widget = bound.field.widget
+            # CheckboxSelectMultiple subclasses RadioSelect: check it first.
             css = {
-                forms.RadioSelect: "usa-radio__input",
                 forms.CheckboxSelectMultiple: "usa-checkbox__input",
+                forms.RadioSelect: "usa-radio__input",
                 forms.CheckboxInput: "usa-checkbox__input",
                 forms.Select: "usa-select",
                 forms.Textarea: "usa-textarea",
@@ -410,9 +411,10 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
         self.fields["navigator"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["navigator"].empty_label = None
         if not self.instance.pk:
-            self.initial.setdefault("navigator", user.pk)
-            self.initial.setdefault("interview_date", timezone.localdate())
-            self.initial.setdefault("language", client.preferred_language)
+            # The unsaved instance's own defaults (no navigator, English) are not what we want.
+            self.initial["navigator"] = user.pk
+            self.initial["interview_date"] = timezone.localdate()
+            self.initial["language"] = client.preferred_language
         for name in ("employment_status", "housing_status", "health_insurance"):
             self.fields[name].choices = [("", _("Not asked")), *self.fields[name].choices[1:]]
         self.fields["immigration_status"].choices = [
