@@ -35,6 +35,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "why_agency": "Why the client is likely eligible",
         "navigator_client": "Your navigator",
         "navigator_agency": "Referred by",
+        "navigator_note": "The navigator's reason for this referral",
         "client_info_client": "Your information shared with the program, with your consent",
         "client_info_agency": "Client information shared with consent",
         "name": "Name",
@@ -46,6 +47,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "Needs",
         "ask_program": "Ask the program.",
         "nothing_else": "No other information was shared.",
+        "reasons_withheld_client": (
+            "Your navigator screened you as likely eligible for this program."
+        ),
+        "reasons_withheld_agency": (
+            "The navigator screened the client as likely eligible. The client did not consent "
+            "to share intake answers with your agency, so the screening details are not shown."
+        ),
         "no_reasons": "Your navigator will explain why this program fits you.",
     },
     "es": {
@@ -76,6 +84,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "Necesidades",
         "ask_program": "Pregunte al programa.",
         "nothing_else": "No se compartió ninguna otra información.",
+        "reasons_withheld_client": (
+            "Su navegador(a) determinó que probablemente usted califica para este programa."
+        ),
         "no_reasons": "Su navegador(a) le explicará por qué este programa le conviene.",
     },
     "vi": {
@@ -109,6 +120,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "Nhu cầu",
         "ask_program": "Vui lòng hỏi chương trình.",
         "nothing_else": "Không có thông tin nào khác được chia sẻ.",
+        "reasons_withheld_client": (
+            "Nhân viên hướng dẫn đã xác định quý vị có thể đủ điều kiện tham gia chương trình này."
+        ),
         "no_reasons": (
             "Nhân viên hướng dẫn sẽ giải thích vì sao chương trình này phù hợp với quý vị."
         ),
@@ -139,6 +153,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "ਲੋੜਾਂ",
         "ask_program": "ਪ੍ਰੋਗਰਾਮ ਤੋਂ ਪੁੱਛੋ।",
         "nothing_else": "ਕੋਈ ਹੋਰ ਜਾਣਕਾਰੀ ਸਾਂਝੀ ਨਹੀਂ ਕੀਤੀ ਗਈ।",
+        "reasons_withheld_client": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਨੇ ਪਾਇਆ ਕਿ ਤੁਸੀਂ ਸ਼ਾਇਦ ਇਸ ਪ੍ਰੋਗਰਾਮ ਲਈ ਯੋਗ ਹੋ।",
         "no_reasons": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੱਸਣਗੇ ਕਿ ਇਹ ਪ੍ਰੋਗਰਾਮ ਤੁਹਾਡੇ ਲਈ ਕਿਉਂ ਢੁਕਵਾਂ ਹੈ।",
     },
     "hi": {
@@ -167,12 +182,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "ज़रूरतें",
         "ask_program": "कार्यक्रम से पूछें।",
         "nothing_else": "कोई अन्य जानकारी साझा नहीं की गई।",
+        "reasons_withheld_client": "आपके मार्गदर्शक ने पाया कि आप संभवतः इस कार्यक्रम के लिए पात्र हैं।",
         "no_reasons": "आपके मार्गदर्शक बताएँगे कि यह कार्यक्रम आपके लिए क्यों उपयुक्त है।",
     },
 }
 
 # The agency copy is always in English: its phrases are only needed in "en".
-AGENCY_ONLY_KEYS = frozenset(k for k in PHRASES["en"] if k.endswith("_agency"))
+AGENCY_ONLY_KEYS = frozenset(
+    [k for k in PHRASES["en"] if k.endswith("_agency")] + ["navigator_note"]
+)
 
 # Each language named in itself, for the "preferred language" line.
 AUTONYMS = {"en": "English", "es": "Español", "vi": "Tiếng Việt", "pa": "ਪੰਜਾਬੀ", "hi": "हिन्दी"}

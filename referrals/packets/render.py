@@ -20,26 +20,40 @@ class Field:
     value: str
 
 
-def screening_reasons(snapshot: dict | None) -> list[str]:
-    """The human-readable reasons stamped on the referral by the screening it was based on.
-    Accepts reasons as strings or as dicts with an explanation (and optional citation)."""
+@dataclass
+class Reason:
+    text: str  # the screening's sentence, in the copy's language (referrals.eligibility)
+    explanation: str = ""  # the rule's explanation, as the administrator wrote it
+    citation: str = ""
+
+
+# Reasons that say why the client is likely eligible (not what failed or is unknown).
+SUPPORTING_OUTCOMES = {"met", "info", ""}
+
+
+def screening_reasons(snapshot: dict | None, language: str) -> list[Reason]:
+    """The reasons stamped on the referral by the screening it was based on (its snapshot),
+    rendered in ``language``. Tolerates older snapshots with plain strings or text only."""
+    from referrals.eligibility import render_reason
+
     reasons = []
     for item in (snapshot or {}).get("reasons") or []:
         if isinstance(item, str):
-            text = item
-        elif isinstance(item, dict):
-            text = next(
-                (
-                    str(item[k])
-                    for k in ("explanation", "text", "reason", "message", "label")
-                    if item.get(k)
-                ),
-                "",
+            reasons.append(Reason(text=item))
+            continue
+        if not isinstance(item, dict) or item.get("outcome", "") not in SUPPORTING_OUTCOMES:
+            continue
+        text = render_reason(item, language) if item.get("message_id") else item.get("text", "")
+        explanation = (item.get("explanation") or "").strip()
+        if not text and not explanation:
+            continue
+        reasons.append(
+            Reason(
+                text=(text or explanation).strip(),
+                explanation=explanation if text else "",
+                citation=(item.get("citation") or "").strip(),
             )
-        else:
-            text = ""
-        if text.strip():
-            reasons.append(text.strip())
+        )
     return reasons
 
 
@@ -78,6 +92,12 @@ def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
     program = referral.program
     t = phrases(language)
     locations = list(program.locations.all())
+    reasons = screening_reasons(referral.screening_snapshot, language)
+    # The screening's sentences quote intake answers (income, household size): without consent
+    # to share intake answers only the rules' own explanations are shown.
+    withheld = bool(reasons) and not referral.consent.covers(ConsentScope.INTAKE)
+    if withheld:
+        reasons = [Reason(text=r.explanation) for r in reasons if r.explanation]
     return {
         "referral": referral,
         "program": program,
@@ -86,7 +106,8 @@ def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
         "navigator": referral.sent_by,
         "center": referral.sending_center,
         "client": referral.client,
-        "reasons": screening_reasons(referral.screening_snapshot),
+        "reasons": reasons,
+        "reasons_withheld": withheld,
         "client_fields": [
             {"label": t[f.key], "value": f.value} for f in consented_client_fields(referral)
         ],

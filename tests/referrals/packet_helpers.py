@@ -14,7 +14,38 @@ from tests.factories import (
     ProgramFactory,
 )
 
-REASON = "Household income is under 200% of the federal poverty guideline."
+# The screening sentence as referrals.eligibility renders it (in English), and the rule's
+# explanation as an administrator wrote it.
+REASON = (
+    "Monthly income $2,300 is at or under 200% of the 2026 poverty guideline for a household "
+    "of 2: $3,607"
+)
+EXPLANATION = "CalFresh serves households under 200% of the poverty guideline."
+SNAPSHOT = {
+    "status": "likely_eligible",
+    "reasons": [
+        {
+            "message_id": "income_fpl.met",
+            "params": {
+                "income": {"money": "2300"},
+                "percent": 200,
+                "year": 2026,
+                "size": 2,
+                "threshold": {"money": "3607"},
+            },
+            "outcome": "met",
+            "text": REASON,
+            "explanation": EXPLANATION,
+            "citation": "7 CFR 273.9",
+        },
+        {
+            "message_id": "fact.unknown",
+            "params": {"fact": {"fact": "is_student"}},
+            "outcome": "unknown",
+            "text": "Not known yet: student",
+        },
+    ],
+}
 
 
 def make_program(personas, *, name="Second Harvest CalFresh Help"):
@@ -72,10 +103,7 @@ def make_referral(
         intake=intake,
         need_category="food",
         reason="Needs help buying groceries.",
-        screening_snapshot={
-            "status": "likely_eligible",
-            "reasons": [{"explanation": REASON, "citation": "7 CFR 273.9"}],
-        },
+        screening_snapshot=SNAPSHOT,
         created_at=now,
         status_changed_at=now,
         packet_requested_at=now,

@@ -14,7 +14,7 @@ from referrals.packets.i18n import AGENCY_ONLY_KEYS, PHRASES
 from referrals.packets.render import render_packet_pdf, render_pdf
 from referrals.packets.services import packet_render
 
-from .packet_helpers import REASON, make_referral
+from .packet_helpers import EXPLANATION, REASON, make_referral
 
 
 def pdf_text(data: bytes) -> str:
@@ -40,11 +40,18 @@ def test_spanish_client_copy_and_english_agency_copy(personas):
     agency_text = pdf_text(referral.packet_agency_file.read())
     for text in (client_text, agency_text):
         assert "Second Harvest CalFresh Help" in text
-        assert REASON in text
+        assert REASON in " ".join(text.split())
         assert referral.reference_code in text
         assert "1450 Story Rd" in text
         assert "Mon–Fri 9:00–17:00" in text
         assert "Photo ID" in text
+    flat_client, flat_agency = (" ".join(t.split()) for t in (client_text, agency_text))
+    assert EXPLANATION in flat_client and EXPLANATION in flat_agency
+    assert "7 CFR 273.9" in flat_agency  # the citation, for the agency
+    assert "Needs help buying groceries." in flat_agency  # the navigator's own reason
+    assert "Not known yet" not in flat_client + flat_agency  # only supporting reasons
+    assert "Maria Lopez" in flat_client  # the navigator's name and contact
+    assert personas.navigator_a.email in flat_client
     assert "Qué debe traer" in client_text
     assert "Por qué probablemente usted califica" in client_text
     assert "What to bring" in agency_text
@@ -154,8 +161,9 @@ def test_only_consented_client_fields_are_in_the_packet(personas):
         assert "Household size" in text
         assert "12 Alum Rock Ave" not in text  # contact details not consented
         assert "client@example.org" not in text
-        assert "Monthly income" not in text  # intake answers not consented
-        assert "2,300" not in text
+        assert "Monthly income" not in text  # intake answers not consented, not even
+        assert "2,300" not in text  # in the screening's sentences
+        assert EXPLANATION in " ".join(text.split())  # the rule's own explanation is fine
 
 
 @pytest.mark.django_db
