@@ -165,7 +165,7 @@ def seed_demo(*, city, stdout=None) -> int:
                 program = Program.objects.filter(agency=agency, is_active=True).first()
                 if partner is None or program is None:
                     continue
-                target, moves = SCRIPTS[script_index % len(SCRIPTS)]
+                _target, moves = SCRIPTS[script_index % len(SCRIPTS)]
                 script_index += 1
                 need = (program.need_categories or ["food"])[0]
                 earliest = datetime.datetime.combine(
