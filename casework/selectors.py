@@ -227,9 +227,7 @@ def clients_without_intake(*, user, limit: int = RECENT_LIMIT) -> tuple[list[Cli
         .select_related("center")
         .order_by("-created_at", "-id")
     )
-    rows = list(qs[: limit + 1])
-    total = len(rows) if len(rows) <= limit else qs.count()
-    return rows[:limit], total
+    return list(qs[:limit]), qs.count()
 
 
 # Client page -------------------------------------------------------------------------------

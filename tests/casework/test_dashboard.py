@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+
+from casework import services
+from tests.conftest import login
+from tests.factories import ClientFactory, IntakeFactory
+
+URL = reverse("casework:dashboard")
+
+
+def _rows(body: str, heading_id: str) -> str:
+    start = body.index(f'id="{heading_id}"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_recent_clients_most_recent_first(client, personas):
+    first = ClientFactory(
+        center=personas.center_a, created_by=personas.navigator_a, legal_first_name="Alba"
+    )
+    second = ClientFactory(
+        center=personas.center_a, created_by=personas.navigator_a, legal_first_name="Berta"
+    )
+    someone_elses = ClientFactory(
+        center=personas.center_a, created_by=personas.navigator_b, legal_first_name="Carmen"
+    )
+    # Touch the first again: it moves to the top.
+    services.note_add(actor=personas.navigator_a, client=first, body="Called back")
+    login(client, personas.navigator_a)
+    recent = _rows(client.get(URL).content.decode(), "recent-heading")
+    assert recent.index("Alba") < recent.index("Berta")
+    assert "Carmen" not in recent
+    # Interviewing a client someone else created makes it mine too.
+    IntakeFactory(client=someone_elses, navigator=personas.navigator_a)
+    recent = _rows(client.get(URL).content.decode(), "recent-heading")
+    assert recent.index("Carmen") < recent.index("Alba") < recent.index("Berta")
+    assert second.pk
+
+
+def test_clients_without_intake(client, personas, client_a):
+    waiting = ClientFactory(
+        center=personas.center_a, created_by=personas.navigator_b, legal_first_name="Dora"
+    )
+    ClientFactory(center=personas.center_b, created_by=personas.navigator_b, legal_first_name="Eva")
+    login(client, personas.navigator_a)
+    section = _rows(client.get(URL).content.decode(), "no-intake-heading")
+    assert "Dora" in section
+    assert "Rosa" not in section  # has an intake
+    assert "Eva" not in section  # another center
+    assert "1 client has no intake interview yet." in section
+    assert reverse("casework:intake_create", args=[waiting.pk]) in section
+
+
+def test_dashboard_query_count_independent_of_rows(client, personas, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for _ in range(n):
+            ClientFactory(center=personas.center_a, created_by=personas.navigator_a)
+            c = ClientFactory(center=personas.center_a, created_by=personas.navigator_a)
+            IntakeFactory(client=c, navigator=personas.navigator_a)
+
+    login(client, personas.navigator_a)
+    make(1)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    make(15)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(URL)
+    assert "16 clients have no intake interview yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["partner_x", "manager", "outsider"])
+def test_users_without_a_center_get_a_page_not_an_error(client, personas, persona):
+    login(client, personas.all_users[persona])
+    response = client.get(URL, follow=True)
+    assert response.status_code == 200
+    assert "Rosa" not in response.content.decode()
+
+
+def test_partner_and_manager_go_to_their_start_pages_when_they_exist(client, personas):
+    from django.urls import NoReverseMatch
+
+    for persona, name in (("partner_x", "referrals:inbox"), ("manager", "reports:dashboard")):
+        login(client, personas.all_users[persona])
+        response = client.get(URL)
+        try:
+            target = reverse(name)
+        except NoReverseMatch:
+            assert response.status_code == 200
+            assert "not linked to a community center" in response.content.decode()
+        else:
+            assert response.status_code == 302
+            assert response["Location"] == target
+
+
+def test_outsider_sees_an_explanation(client, personas):
+    login(client, personas.outsider)
+    body = client.get(URL).content.decode()
+    assert "not linked to a community center" in body
