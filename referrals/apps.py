@@ -15,8 +15,10 @@ class ReferralsConfig(AppConfig):
         )
 
         from . import receivers  # noqa: F401  (connects casework signals)
+        from .eligibility.panel import suggestions_panel
         from .panels import awaiting_response_panel, referral_timeline, referrals_panel
 
+        register_client_panel("suggestions", suggestions_panel)  # before "referrals" on the page
         register_client_panel("referrals", referrals_panel)
         register_timeline_source("referrals", referral_timeline)
         register_dashboard_panel("referrals_awaiting", awaiting_response_panel)

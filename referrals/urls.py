@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .packets import views as packet_views
-from .views import detail, disclosures, portal, send
+from .views import detail, disclosures, portal, screening, send
 
 app_name = "referrals"
 urlpatterns: list = [
@@ -27,5 +27,11 @@ urlpatterns: list = [
         "clients/<int:client_pk>/disclosures/",
         disclosures.client_disclosure_report,
         name="client_disclosures",
+    ),
+    # Eligibility: "what if" re-screening from the client page (saves nothing).
+    path(
+        "clients/<int:client_pk>/suggestions/",
+        screening.screening_whatif,
+        name="screening_whatif",
     ),
 ]

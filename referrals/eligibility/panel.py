@@ -1,0 +1,73 @@
+"""The client page's "Program suggestions" panel and its "what if" re-screening.
+
+The panel screens the client's latest intake against every active program; the "what if"
+form re-screens with another income or household size and saves nothing. Both do a fixed
+number of queries, whatever the number of programs.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from casework.access import centers_of
+from casework.models import IntakeInterview
+
+from .engine import screen_intake
+from .results import EligibilityStatus
+
+MAX_HOUSEHOLD = 30
+
+
+def latest_intake(client) -> IntakeInterview | None:
+    return IntakeInterview.objects.filter(client=client).order_by("-interview_date", "-id").first()
+
+
+def parse_what_if(params) -> tuple[dict, list[str]]:
+    """Overrides from the "what if" form (income, household size) and any input errors."""
+    overrides, errors = {}, []
+    income = (params.get("monthly_gross_income") or "").strip().replace("$", "").replace(",", "")
+    if income:
+        try:
+            value = Decimal(income)
+            if not value.is_finite() or value < 0 or value > Decimal("10000000"):
+                raise InvalidOperation
+            overrides["monthly_gross_income"] = value.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            errors.append(_("Enter the monthly income as an amount in dollars, like 2300."))
+    size = (params.get("household_size") or "").strip()
+    if size:
+        if size.isdigit() and 1 <= int(size) <= MAX_HOUSEHOLD:
+            overrides["household_size"] = int(size)
+        else:
+            errors.append(
+                _("Enter the household size as a whole number from 1 to %(max)s.")
+                % {"max": MAX_HOUSEHOLD}
+            )
+    return overrides, errors
+
+
+def suggestions_context(*, request, client, intake, overrides=None, errors=()) -> dict:
+    screened = intake or IntakeInterview(client=client)  # no intake yet: facts from the client
+    results = screen_intake(intake=screened, overrides=overrides or None)
+    groups = [(status, [r for r in results if r.status == status]) for status in EligibilityStatus]
+    income = (overrides or {}).get("monthly_gross_income", screened.monthly_gross_income)
+    size = (overrides or {}).get("household_size", screened.household_size)
+    return {
+        "client": client,
+        "intake": intake,
+        "groups": [
+            {"status": status, "label": status.label, "results": items} for status, items in groups
+        ],
+        "what_if": bool(overrides),
+        "errors": list(errors),
+        "income_value": "" if income is None else f"{income:f}",
+        "size_value": "" if size is None else size,
+        "can_refer": centers_of(request.user).filter(pk=client.center_id).exists(),
+    }
+
+
+def suggestions_panel(request, client) -> str:
+    """Registered as the client page's "suggestions" panel (referrals.apps)."""
+    context = suggestions_context(request=request, client=client, intake=latest_intake(client))
+    return render_to_string("referrals/_suggestions_panel.html", context, request=request)

@@ -1,0 +1,32 @@
+"""The "what if" re-screening on the client page: another income or household size, same
+client, nothing saved. htmx swaps in the results; without JavaScript it is a page of its own."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from casework.access import get_client_or_404
+from casework.audit import access_log_append
+from casework.models.accesslog import AccessAction
+from referrals.eligibility.panel import latest_intake, parse_what_if, suggestions_context
+
+
+@require_GET
+def screening_whatif(request, client_pk):
+    client = get_client_or_404(user=request.user, pk=client_pk)
+    intake = latest_intake(client)
+    # Reading the intake's answers is a read of the client record.
+    access_log_append(
+        user=request.user,
+        organization=client.center,
+        object_type="intake" if intake else "client",
+        object_id=intake.pk if intake else client.pk,
+        client_id=client.pk,
+        action=AccessAction.VIEW,
+    )
+    overrides, errors = parse_what_if(request.GET)
+    context = suggestions_context(
+        request=request, client=client, intake=intake, overrides=overrides, errors=errors
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "referrals/_suggestions_results.html", context)
+    return render(request, "referrals/screening_whatif.html", context)
