@@ -1,0 +1,49 @@
+"""Name search on PostgreSQL: pg_trgm with a GIN trigram index (see migration 0002)."""
+
+import pytest
+from django.db import connection
+
+from casework.selectors import client_search
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.postgres
+
+
+def test_trigram_extension_and_index_exist(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone()
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'casework_client_search_name_trgm'"
+        )
+        (indexdef,) = cursor.fetchone()
+    assert "gin" in indexdef and "gin_trgm_ops" in indexdef
+
+
+def test_trigram_search_ranks_closest_names_first(personas):
+    make = lambda first, last: ClientFactory(  # noqa: E731
+        center=personas.center_a,
+        created_by=personas.navigator_a,
+        legal_first_name=first,
+        legal_last_name=last,
+    )
+    make("Rosa", "Martínez")
+    make("Rosalind", "Marsh")
+    make("Thi", "Nguyen")
+    make("Nguyễn", "Văn An")
+    result = client_search(user=personas.navigator_a, query="rosa martines")
+    names = [c.display_name for c in result.page.object_list]
+    assert names[0] == "Rosa Martínez"
+    assert "Thi Nguyen" not in names
+    result = client_search(user=personas.navigator_a, query="nguyen")
+    assert {c.display_name for c in result.page.object_list} == {"Thi Nguyen", "Nguyễn Văn An"}
+
+
+def test_other_center_never_matches_on_postgres(personas):
+    ClientFactory(
+        center=personas.center_b,
+        created_by=personas.navigator_b,
+        legal_first_name="Rosa",
+        legal_last_name="Martinez",
+    )
+    assert client_search(user=personas.navigator_a, query="rosa").total == 0
