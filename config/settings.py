@@ -202,8 +202,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any countdown or ETA we use, so a late-acked task is not redelivered early.
     "visibility_timeout": 6 * 60 * 60,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    # A web request publishing while Redis is frozen gives up after ~1 s, at once when it is
+    # stopped (tests/celery/test_redis_down.py). The worker reads BRPOP replies through its
+    # event loop, so short socket timeouts do not disturb it.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
     "max_retries": 1,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -213,14 +216,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"referrals.packet_render": {"queue": "pdf"}}
 # Publishing from a web request: fail fast when Redis is down (the job row stays pending and
-# the sweeper enqueues it later) instead of retrying the connection for seconds.
+# the sweeper enqueues it later). Measured against a frozen Redis (SIGSTOP), per publish:
+# this policy 1 s; max_retries=1 2-3 s; task_publish_retry=False 4 s (kombu's own connect
+# retries). A publish right after a Redis restart still succeeds (redis-py reconnects).
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # Packets (referrals.packets): a rendering claim older than this is abandoned (its worker
 # died) and may be claimed again; longer than the render task's hard time limit (60 s).
 PACKET_STALE_SECONDS = env.int("PACKET_STALE_SECONDS", default=300)
@@ -235,7 +235,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO is one line per rendering step
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Small-count suppression threshold for managers' reports.
