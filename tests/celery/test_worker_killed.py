@@ -1,0 +1,96 @@
+"""A worker killed (SIGKILL) in the middle of a render: after a new worker starts, the packet is
+rendered exactly once. The message stays unacknowledged in Redis until the (long) visibility
+timeout, so recovery in test time is the sweeper re-enqueueing the stale claim."""
+
+import os
+import signal
+import time
+
+import pytest
+from django.core.files.storage import default_storage
+
+from config.celery import app as celery_app
+from referrals.models import PacketStatus, Referral
+from referrals.packets.services import packet_render, packet_schedule, packets_sweep
+from referrals.packets.tasks import packet_render_task
+from tests.referrals.packet_helpers import make_referral
+
+from .conftest import purge, subprocess_worker, wait_for_packet
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.postgres,  # the worker subprocess needs the test database
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
+
+STALE_SECONDS = 3
+
+
+def stored_pdfs(referral) -> list[str]:
+    folder = f"packets/{referral.created_at:%Y/%m}/{referral.reference_code}"
+    if not default_storage.exists(folder):
+        return []
+    return sorted(default_storage.listdir(folder)[1])
+
+
+@pytest.fixture
+def clean_broker():
+    celery_app.conf.task_always_eager = False
+    purge()
+    yield
+    purge()
+    # The killed worker's message waits in Redis's unacked set for the visibility timeout;
+    # drop it so no later run meets it (this is our own Redis database).
+    with celery_app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        client.delete("unacked", "unacked_index", "unacked_mutex")
+
+
+def test_packet_is_rendered_exactly_once_after_a_worker_is_killed(
+    personas, settings, tmp_path, clean_broker
+):
+    settings.PACKET_STALE_SECONDS = STALE_SECONDS
+    referral = make_referral(personas, language="vi")
+    log = tmp_path / "workers.log"
+
+    with subprocess_worker(
+        "doomed", extra_env={"PACKET_RENDER_DELAY_SECONDS": "120"}, log_path=log
+    ) as doomed:
+        packet_schedule(referral=referral)  # autocommit: published now
+        wait_for_packet(referral.pk, statuses=(PacketStatus.RENDERING,), timeout=60)
+        time.sleep(0.5)  # well inside the (slowed) render
+        os.killpg(doomed.pid, signal.SIGKILL)
+        doomed.wait(10)
+
+    claimed = Referral.objects.get(pk=referral.pk)
+    assert claimed.packet_status == PacketStatus.RENDERING  # the dead worker's claim
+    assert claimed.packet_attempts == 1
+    assert stored_pdfs(claimed) == []
+
+    with subprocess_worker("rescuer", log_path=log):
+        # A live claim is never taken over...
+        assert packets_sweep() == 0
+        time.sleep(STALE_SECONDS + 0.5)
+        # ...a stale one is: the sweeper re-enqueues it and the new worker renders it.
+        assert packets_sweep() == 1
+        done = wait_for_packet(referral.pk, timeout=60)
+        assert done.packet_attempts == 2
+        files = stored_pdfs(done)
+        assert files == sorted(
+            [
+                f"{done.reference_code}-client-vi.pdf",
+                f"{done.reference_code}-agency-en.pdf",
+            ]
+        ), log.read_text()[-3000:]
+
+        # The killed worker's message, delivered again (as Redis does after the visibility
+        # timeout) or a duplicate publish: nothing is rendered again.
+        packet_render_task.apply_async(args=[referral.pk])
+        time.sleep(2)
+        assert packet_render(referral_id=referral.pk) is False
+
+    again = Referral.objects.get(pk=referral.pk)
+    assert again.packet_attempts == 2
+    assert again.packet_rendered_at == done.packet_rendered_at
+    assert stored_pdfs(again) == files
