@@ -13,7 +13,7 @@ Definitions (what each number means; the report's glossary repeats them):
 - **Time to close** = closed_at - created_at, in days, over closed referrals.
 - **Overdue**: the referral went overdue (no response within 5 business days: ``overdue_at``
   set by the daily follow-up job).
-- **Outcome mix**: closed referrals by recorded outcome ("not recorded" when none).
+- **Outcome mix**: closed referrals by recorded outcome (none for declined or cancelled ones).
 - **Digital inclusion**: referrals whose need is digital access (devices and connectivity).
 
 Percentiles: on PostgreSQL a real ``percentile_cont`` aggregate; on SQLite (development and the

@@ -197,7 +197,7 @@ class PresentedReport:
 
 def _labels_outcome() -> dict[str, str]:
     labels = dict(Outcome.choices)
-    labels[NOT_RECORDED] = _("Not recorded")
+    labels[NOT_RECORDED] = _("No outcome (declined or cancelled)")
     return {k: str(labels[k]) for k in OUTCOME_KEYS}
 
 

@@ -78,7 +78,7 @@ def test_presented_week_shows_the_expected_figures(outcome_data):
     outcomes = rows_of(report.table("outcomes"))
     assert outcomes["Closed (all)"][0] == "15"
     assert outcomes["Got help"][0] == "8"
-    assert outcomes["Not recorded"][0] == "6"
+    assert outcomes["No outcome (declined or cancelled)"][0] == "6"
     assert outcomes["Could not contact"][0] == "<5"
 
     scorecard = rows_of(report.table("scorecard"))
