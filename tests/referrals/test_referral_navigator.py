@@ -66,3 +66,22 @@ def test_dashboard_query_count_is_independent_of_referrals(
     client.get(url)
     with django_assert_num_queries(one.count):
         client.get(url)
+
+
+def test_client_page_query_count_is_independent_of_referrals(
+    client, personas, client_a, django_assert_num_queries
+):
+    program = program_x(personas)
+    send(personas, client_a, program=program)
+    login(client, personas.navigator_a)
+    url = reverse("casework:client_detail", args=[client_a.pk])
+    client.get(url)
+    with count_queries() as one:
+        client.get(url)
+    for _ in range(5):
+        referral = send(personas, client_a, program=program)
+        referral_accept(referral=referral, actor=personas.partner_x, note="ok")
+    client.get(url)
+    with django_assert_num_queries(one.count):
+        body = client.get(url).content.decode()
+    assert body.count("cb-timeline-referral") == 1 + 5 * 2
