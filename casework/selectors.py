@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .access import AccessLevel, centers_of, clients_visible_to
@@ -63,8 +63,15 @@ class ClientSearch:
 
 
 def _list_qs(qs: QuerySet[Client]) -> QuerySet[Client]:
-    """What a row in a client list shows: center and last intake date, in the same query."""
-    return qs.select_related("center").annotate(last_intake_on=Max("intakes__interview_date"))
+    """What a row in a client list shows: center and last intake date, in the same query.
+
+    A subquery rather than Max(): count() can then drop it instead of grouping every row."""
+    last_intake = (
+        IntakeInterview.objects.filter(client=OuterRef("pk"))
+        .order_by("-interview_date", "-id")
+        .values("interview_date")[:1]
+    )
+    return qs.select_related("center").annotate(last_intake_on=Subquery(last_intake))
 
 
 def client_search(
