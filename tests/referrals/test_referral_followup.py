@@ -177,3 +177,17 @@ def test_the_daily_job_is_scheduled_in_celery_beat(db):
     task = PeriodicTask.objects.get(name=FOLLOW_UP_TASK_NAME)
     assert task.task == referrals_follow_up_task.name and task.enabled
     assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_week) == ("8", "0", "1-5")
+
+
+def test_cancellation_is_told_to_the_agency_and_not_to_the_sender(
+    personas, client_a, django_capture_on_commit_callbacks
+):
+    from referrals.services import referral_cancel
+
+    referral = send(personas, client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_cancel(referral=referral, actor=personas.navigator_a, note="Client moved")
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([personas.partner_x.email, personas.agency_x.email])
+    assert all("cancelled" in m.subject for m in mail.outbox)
+    assert "Client moved" in mail.outbox[0].body

@@ -85,3 +85,15 @@ def test_client_page_query_count_is_independent_of_referrals(
     with django_assert_num_queries(one.count):
         body = client.get(url).content.decode()
     assert body.count("cb-timeline-referral") == 1 + 5 * 2
+
+
+def test_suggested_programs_have_a_refer_button_that_preselects_the_program(
+    client, personas, client_a
+):
+    program = program_x(personas)
+    login(client, personas.navigator_a)
+    body = client.get(reverse("casework:client_detail", args=[client_a.pk])).content.decode()
+    send_url = reverse("referrals:send", args=[client_a.pk])
+    assert f"{send_url}?program={program.pk}" in body
+    page = client.get(send_url, {"program": program.pk})
+    assert page.context["form"]["program"].value() == program.pk
