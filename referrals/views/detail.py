@@ -35,6 +35,10 @@ HISTORY_IGNORED = {
     "packet_agency_file",
     "packet_rendered_at",
     "packet_error",
+    "closed_at",
+    # Set by the daily follow-up (no acting user); shown under "Follow-up" instead.
+    "reminder_sent_at",
+    "overdue_at",
 }
 
 ACTION_LABELS = {

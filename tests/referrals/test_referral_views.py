@@ -336,3 +336,16 @@ def test_partners_have_an_inbox_link_and_navigators_do_not(client, personas):
     login(client, personas.navigator_a)
     body = client.get(reverse("casework:dashboard")).content.decode()
     assert f'href="{inbox}"' not in body
+
+
+def test_referral_page_shows_follow_up_and_a_readable_history(client, personas, referral):
+    from django.utils import timezone
+
+    from referrals.services import referral_accept
+
+    referral_accept(referral=referral, actor=personas.partner_x, note="Calling today")
+    Referral.objects.filter(pk=referral.pk).update(reminder_sent_at=timezone.now())
+    body = _get(client, personas.navigator_a, _url("detail", referral)).content.decode()
+    assert "Casebridge reminded the agency" in body
+    assert "Priya Singh (Agency X Food Bank) changed status from Requested to Accepted" in body
+    assert "Someone" not in body
