@@ -32,6 +32,9 @@ class InboxFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if programs is not None:
             self.filters["program"].queryset = programs
+        from .forms import uswds_classes
+
+        uswds_classes(self.form.fields)
 
     def filter_reference(self, queryset, name, value):
         value = value.strip().upper()

@@ -6,6 +6,19 @@ from casework.models.intake import Need
 from .models import DecidedBy, Outcome, Program, RejectionReason, Urgency
 
 
+def uswds_classes(fields) -> None:
+    """USWDS classes on each widget (usa-select, usa-textarea, usa-input)."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            css = "usa-select"
+        elif isinstance(widget, forms.Textarea):
+            css = "usa-textarea"
+        else:
+            css = "usa-input"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class ReferralSendForm(forms.Form):
     program = forms.ModelChoiceField(
         label=_("Program"),
@@ -31,12 +44,17 @@ class ReferralSendForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].label_from_instance = lambda p: f"{p.name} — {p.agency.name}"
+        uswds_classes(self.fields)
 
 
 class TransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        uswds_classes(self.fields)
 
 
 class RejectForm(TransitionForm):
