@@ -105,9 +105,9 @@ def _display(f: models.Field, value, fk_labels: dict) -> str:
     if f.name in MONEY_FIELDS and isinstance(value, Decimal | int | float):
         return "$" + formats.number_format(Decimal(value), 2, force_grouping=True)
     if isinstance(value, datetime.datetime):
-        return formats.date_format(value, "DATETIME_FORMAT")
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     if value == "":
         return _("empty")
     return str(value)
@@ -150,11 +150,11 @@ def _subject(row) -> str:
         return _("household member %(who)s") % {"who": who}
     if name == "intakeinterview":
         return _("the intake interview of %(date)s") % {
-            "date": formats.date_format(row.interview_date, "DATE_FORMAT")
+            "date": formats.date_format(row.interview_date, "SHORT_DATE_FORMAT")
         }
     if name == "consent":
         return _("the consent given on %(date)s") % {
-            "date": formats.date_format(row.given_on, "DATE_FORMAT")
+            "date": formats.date_format(row.given_on, "SHORT_DATE_FORMAT")
         }
     return f"{model._meta.verbose_name} #{row.pk}"
 

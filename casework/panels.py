@@ -20,19 +20,22 @@ Timeline sources: ``fn(client) -> list[TimelineEntry]`` (or dicts with ``at``, `
 ``html``); their entries are merged into the client timeline, newest first. ``html`` must be a
 safe string (``format_html`` / ``render_to_string``); anything else is escaped.
 
+Dashboard panels: ``register_dashboard_panel(name, render)`` with ``render(request) -> HTML``
+adds a section to the navigator dashboard, same contract as client panels.
+
+``label`` (optional, a lazy translation) names a client panel in the page's section links;
+without it the link shows the capitalized name.
+
 Registering the same name again replaces the earlier registration (autoreload-safe).
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.html import conditional_escape
-
-logger = logging.getLogger(__name__)
 
 PanelRender = Callable[..., str]
 TimelineSource = Callable[..., list]
@@ -49,15 +52,18 @@ class TimelineEntry:
 class RenderedPanel:
     name: str
     html: str
+    label: str = ""
 
 
 _client_panels: dict[str, PanelRender] = {}
+_client_panel_labels: dict[str, str] = {}
 _timeline_sources: dict[str, TimelineSource] = {}
 
 
-def register_client_panel(name: str, render: PanelRender) -> None:
+def register_client_panel(name: str, render: PanelRender, *, label=None) -> None:
     """Adds (or replaces) the client-page panel ``name``; ``render(request, client) -> HTML``."""
     _client_panels[name] = render
+    _client_panel_labels[name] = label or name.replace("_", " ").capitalize()
 
 
 def unregister_client_panel(name: str) -> None:
@@ -74,7 +80,11 @@ def render_client_panels(request, client) -> list[RenderedPanel]:
     for name, render in _client_panels.items():
         html = render(request, client)
         if html:
-            rendered.append(RenderedPanel(name=name, html=conditional_escape(html)))
+            rendered.append(
+                RenderedPanel(
+                    name=name, html=conditional_escape(html), label=str(_client_panel_labels[name])
+                )
+            )
     return rendered
 
 
