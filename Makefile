@@ -13,3 +13,6 @@ test:             ## lint, migration check and the whole test suite
 	bash scripts/test.sh
 
 bench: bench-screening bench-packets bench-reports  ## every benchmark, printing its figures
+
+bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
+	$(PY) bench/reports.py

@@ -27,6 +27,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.aggregates import Aggregate
@@ -66,6 +67,21 @@ class Percentile(Aggregate):
         if not 0 <= float(p) <= 1:
             raise ValueError("p must be between 0 and 1")
         super().__init__(expression, p=float(p), **extra)
+
+
+class Percentiles(Percentile):
+    """Several percentiles from one sort: ``percentile_cont(ARRAY[...]) WITHIN GROUP (...)``,
+    returning a list in the order given."""
+
+    name = "Percentiles"
+    output_field = ArrayField(FloatField())
+
+    def __init__(self, expression, ps, **extra):
+        values = [float(p) for p in ps]
+        if not all(0 <= p <= 1 for p in values):
+            raise ValueError("p must be between 0 and 1")
+        array = "ARRAY[" + ", ".join(repr(p) for p in values) + "]::double precision[]"
+        Aggregate.__init__(self, expression, p=array, **extra)
 
 
 class ElapsedHours(Func):
@@ -295,10 +311,9 @@ def _summary_aggregates(prefix: str, where: Q | None) -> dict:
         aggs[f"{prefix}outcome_{outcome or 'none'}"] = count(closed & Q(outcome=outcome))
     if _uses_percentile_aggregate():
         extra = {"filter": where} if where is not None else {}
-        aggs[f"{prefix}response_p50"] = Percentile(RESPONSE_HOURS, 0.5, **extra)
-        aggs[f"{prefix}response_p90"] = Percentile(RESPONSE_HOURS, 0.9, **extra)
-        aggs[f"{prefix}close_p50"] = Percentile(CLOSE_HOURS, 0.5, **extra)
-        aggs[f"{prefix}close_p90"] = Percentile(CLOSE_HOURS, 0.9, **extra)
+        # One sort per measure for both percentiles.
+        aggs[f"{prefix}response_ps"] = Percentiles(RESPONSE_HOURS, (0.5, 0.9), **extra)
+        aggs[f"{prefix}close_ps"] = Percentiles(CLOSE_HOURS, (0.5, 0.9), **extra)
     return aggs
 
 
@@ -313,11 +328,12 @@ def _summary_from(row: dict, prefix: str) -> Summary:
     )
     for key, _status in FUNNEL_STATUSES:
         setattr(summary, key, row[f"{prefix}{key}"])
-    if f"{prefix}response_p50" in row:
-        summary.response_hours_p50 = row[f"{prefix}response_p50"]
-        summary.response_hours_p90 = row[f"{prefix}response_p90"]
-        summary.close_days_p50 = _days(row[f"{prefix}close_p50"])
-        summary.close_days_p90 = _days(row[f"{prefix}close_p90"])
+    if f"{prefix}response_ps" in row:
+        # percentile_cont over no rows is NULL, not an array of NULLs
+        response = row[f"{prefix}response_ps"] or [None, None]
+        close = row[f"{prefix}close_ps"] or [None, None]
+        summary.response_hours_p50, summary.response_hours_p90 = response
+        summary.close_days_p50, summary.close_days_p90 = (_days(v) for v in close)
     return summary
 
 
