@@ -94,7 +94,9 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, personas):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
         response = _lock(client)
-        assert "Too many failed sign-in attempts" in response.content.decode()
+        page = response.content.decode()
+        assert "Too many failed sign-in attempts" in page
+        assert f'href="{LOGIN_URL}"' in page
 
         # The sixth attempt, even with the right password, is refused.
         response = _sign_in(client, "nav_a", PASSWORD)
