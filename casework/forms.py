@@ -38,6 +38,17 @@ def _date_field(label, *, required=False, **kwargs) -> forms.DateField:
     )
 
 
+def _birth_date_field() -> forms.DateField:
+    """Typed, not picked: a calendar is slow for dates decades ago (USWDS memorable date)."""
+    return forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"autocomplete": "off"}),
+        help_text=DATE_HELP,
+    )
+
+
 class UswdsMixin:
     """Adds USWDS classes and aria-describedby for help and error text to every widget."""
 
@@ -68,16 +79,17 @@ class UswdsMixin:
                 widget.attrs["aria-describedby"] = " ".join(described)
 
     def _bound_items(self):
-        return [(name, self[name]) for name in self.fields]
+        # Not self[name]: that caches bound fields, and subclasses replace fields after init.
+        return [(name, field.get_bound_field(self, name)) for name, field in self.fields.items()]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()  # subclasses that change fields call it again
 
     def full_clean(self):
         super().full_clean()
         if self.is_bound:
             self._style()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class ZipCodeField(forms.CharField):
@@ -120,9 +132,7 @@ class ClientForm(UswdsMixin, forms.ModelForm):
 
     def __init__(self, *args, centers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"] = _date_field(
-            _("Date of birth"), help_text=DATE_HELP, required=False
-        )
+        self.fields["date_of_birth"] = _birth_date_field()
         centers = list(centers)
         if len(centers) > 1:
             self.fields["center"].queryset = self.fields["center"].queryset.filter(
@@ -162,9 +172,7 @@ class HouseholdMemberForm(UswdsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"] = _date_field(
-            _("Date of birth"), help_text=DATE_HELP, required=False
-        )
+        self.fields["date_of_birth"] = _birth_date_field()
         self.fields["age"] = forms.IntegerField(
             label=_("Age"),
             required=False,

@@ -141,3 +141,13 @@ def test_profile_edit_records_the_editor(client, personas, client_a):
     latest = client_a.history.first()
     assert latest.history_user == personas.navigator_a
     assert str(latest.phone) == "+14085550100"
+
+
+def test_birth_date_is_typed_and_shown_in_us_format(client, personas, client_a):
+    client_a.date_of_birth = datetime.date(1985, 3, 14)
+    client_a.save()
+    login(client, personas.navigator_a)
+    body = client.get(reverse("casework:client_update", args=[client_a.pk])).content.decode()
+    assert 'type="text" name="date_of_birth" value="03/14/1985"' in body
+    assert 'aria-describedby="id_date_of_birth-hint"' in body
+    assert "For example 03/14/1985 or 1985-03-14." in body
