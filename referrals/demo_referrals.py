@@ -160,7 +160,9 @@ def seed_demo(*, city, stdout=None) -> int:
             )
             if consent is None:
                 continue
-            for agency in consent.recipients.all()[:2]:
+            # Two referrals per agency the client consented to: one earlier, one later.
+            pairs = [(a, n) for a in consent.recipients.all() for n in range(2)]
+            for agency, _round in pairs:
                 partner = _partner_of(agency)
                 program = Program.objects.filter(agency=agency, is_active=True).first()
                 if partner is None or program is None:

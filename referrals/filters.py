@@ -18,10 +18,11 @@ class InboxFilter(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(
         label=_("Urgency"), choices=Urgency.choices, empty_label=_("Any urgency")
     )
-    overdue = django_filters.BooleanFilter(
-        label=_("Overdue only"),
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
         method="filter_overdue",
-        widget=django_filters.widgets.BooleanWidget(),
+        choices=[("true", _("Overdue only")), ("false", _("Not overdue"))],
+        empty_label=_("Any"),
     )
 
     class Meta:
@@ -41,8 +42,8 @@ class InboxFilter(django_filters.FilterSet):
         return queryset.filter(Q(reference_code=value) | Q(reference_code=f"CB-{value}"))
 
     def filter_overdue(self, queryset, name, value):
-        if value is True:
+        if value == "true":
             return queryset.filter(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
-        if value is False:
+        if value == "false":
             return queryset.filter(overdue_at__isnull=True)
         return queryset

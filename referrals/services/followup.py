@@ -52,6 +52,7 @@ def _claim(pk: int, field: str, now: datetime.datetime, reason: str) -> bool:
         # Record the change in the referral's history (the UPDATE above bypasses it).
         referral = Referral.objects.get(pk=pk)
         referral._history_user = None
+        referral._history_date = now
         referral._change_reason = reason
         referral.save(update_fields=[field])
         notifier = (

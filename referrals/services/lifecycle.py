@@ -194,6 +194,7 @@ def referral_send(
         packet_requested_at=now,
     )
     referral._history_user = actor
+    referral._history_date = now
     referral.save()
     referral_grant(referral=referral)
     ReferralEvent.objects.create(
@@ -321,6 +322,7 @@ def referral_transition(
     locked.status = transition.target
     locked.status_changed_at = now
     locked._history_user = actor
+    locked._history_date = now
     locked._change_reason = note[:100] if note else ""
     locked.save()
     event = ReferralEvent.objects.create(
