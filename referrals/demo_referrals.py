@@ -130,6 +130,16 @@ SCRIPTS = [
 ]
 
 
+def _office_hours(moment: datetime.datetime, now: datetime.datetime) -> datetime.datetime:
+    """The same day between 9:00 and 17:00 local time (people work office hours), not after now."""
+    local = timezone.localtime(moment)
+    if local.hour < 9:
+        local = local.replace(hour=9 + local.hour % 3)
+    elif local.hour >= 17:
+        local = local.replace(hour=13 + local.hour % 4)
+    return min(local, now)
+
+
 def _partner_of(agency):
     membership = (
         Membership.objects.filter(organization=agency, role=Role.PARTNER_STAFF)
@@ -175,8 +185,9 @@ def seed_demo(*, city, stdout=None) -> int:
                 )
                 # Waiting ones are a mix of fresh, reminded and overdue; the rest span 8 weeks.
                 days = rng.choice([0, 1, 3, 10]) if not moves else rng.randint(1, 56)
-                sent_at = max(
-                    now - datetime.timedelta(days=days, hours=rng.randint(1, 8)), earliest
+                sent_at = _office_hours(
+                    max(now - datetime.timedelta(days=days, hours=rng.randint(1, 8)), earliest),
+                    now,
                 )
                 with transaction.atomic():
                     referral = referral_send(
@@ -192,7 +203,8 @@ def seed_demo(*, city, stdout=None) -> int:
                     )
                     at = sent_at
                     for action, kwargs in moves:
-                        at = min(at + datetime.timedelta(hours=rng.randint(3, 72)), now)
+                        at = _office_hours(at + datetime.timedelta(hours=rng.randint(3, 72)), now)
+                        at = max(at, referral.status_changed_at)
                         actor = navigator if action == "cancel" else partner
                         referral = referral_transition(
                             referral=referral, actor=actor, action=action, now=at, **kwargs
