@@ -16,3 +16,6 @@ bench: bench-screening bench-packets bench-reports  ## every benchmark, printing
 
 bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
 	$(PY) bench/reports.py
+
+bench-screening:  ## one intake against 1,000 programs with realistic rule sets: prints the median (goal < 20 ms)
+	$(PY) bench/screening.py

@@ -12,20 +12,30 @@ Rules of the game (DESIGN.md "Eligibility screening"):
   date with its criteria (prefetched), and the poverty guidelines, loaded once.
 """
 
-import datetime
+import operator
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from referrals.models import Criterion, PovertyGuideline, Program, RuleSet
+from referrals.models import PovertyGuideline
 from referrals.models.eligibility import annual_guideline, monthly_threshold
 
+from . import compiled
 from .catalogue import FACTS, SANTA_CLARA, FactKind, Operator
 from .facts import complete_facts, derive_income_pct_fpl, facts_from_intake
 from .results import EligibilityStatus, Outcome, ProgramResult, Reason
 
-MET, NOT_MET, UNKNOWN, INFO = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.INFO
+# Plain strings (the Outcome values): this is the hot loop of a 1,000-program screening.
+MET, NOT_MET, UNKNOWN, INFO = (str(o.value) for o in Outcome)
+_COMPARE = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+_NUMERIC_KINDS = frozenset({FactKind.INTEGER, FactKind.MONEY, FactKind.PERCENT})
 
 
 # ---------------------------------------------------------------- loading (fixed queries)
@@ -41,26 +51,18 @@ def load_guidelines() -> dict[int, dict[int, int]]:
     return table
 
 
-def programs_for_screening(*, on: datetime.date, programs=None) -> list[Program]:
-    """Programs with ``rule_sets_on`` (the rule set in force on ``on``) and its criteria."""
-    in_force = (
-        RuleSet.objects.filter(effective_from__lte=on)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-        .order_by("-effective_from", "-version")
-        .prefetch_related(
-            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id"))
-        )
-    )
+def _selected(directory, programs) -> list:
+    """Compiled programs to screen: every active one, or those given (a queryset or list)."""
     if programs is None:
-        qs = Program.objects.filter(is_active=True)
-    elif hasattr(programs, "model"):
-        qs = programs
+        return [cp for cp in directory.programs.values() if cp.program.is_active]
+    if hasattr(programs, "model"):
+        pks = set(programs.values_list("pk", flat=True))
     else:
-        qs = Program.objects.filter(pk__in=[p.pk for p in programs])
-    qs = qs.select_related("agency").prefetch_related(
-        Prefetch("rule_sets", queryset=in_force, to_attr="rule_sets_on")
-    )
-    return list(qs)
+        pks = {p.pk for p in programs}
+    if not pks.issubset(directory.programs):  # created since the copy was made: reload once
+        compiled.invalidate()
+        directory = compiled.current_directory()
+    return [cp for pk, cp in directory.programs.items() if pk in pks]
 
 
 # ---------------------------------------------------------------- public entry points
@@ -76,12 +78,14 @@ def screen_intake(*, intake, on=None, programs=None, overrides=None):
 
 def screen_facts(*, facts, on=None, programs=None, needs=None):
     on = on or timezone.localdate()
-    guidelines = load_guidelines()
+    directory = compiled.current_directory()
+    guidelines = directory.guidelines
     facts = derive_income_pct_fpl(complete_facts(facts), on=on, guidelines=guidelines)
-    needs = set(needs or [])
+    needs = frozenset(needs or ())
+    memo: dict = {}
     results = [
-        evaluate_program(program, facts=facts, guidelines=guidelines, needs=needs, on=on)
-        for program in programs_for_screening(on=on, programs=programs)
+        evaluate_program(cp, facts=facts, guidelines=guidelines, needs=needs, on=on, memo=memo)
+        for cp in _selected(directory, programs)
     ]
     results.sort(key=ProgramResult.sort_key)
     return results
@@ -95,13 +99,15 @@ def evaluate_criterion(criterion, *, facts, on=None, guidelines=None) -> Reason:
     on = on or timezone.localdate()
     guidelines = guidelines if guidelines is not None else load_guidelines()
     facts = derive_income_pct_fpl(complete_facts(facts), on=on, guidelines=guidelines)
-    _outcome, reason, _missing = _evaluate(criterion, criterion.rule_set, facts, guidelines)
+    _outcome, reason, _missing = _evaluate(criterion, criterion.rule_set, facts, guidelines, {})
     return reason
 
 
-def evaluate_program(program, *, facts, guidelines, needs, on) -> ProgramResult:
-    rule_sets = getattr(program, "rule_sets_on", None)
-    rule_set = rule_sets[0] if rule_sets else None
+def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramResult:
+    """One compiled program's result on ``on`` (see the module docstring for the rules)."""
+    program = cp.program
+    rule_set = cp.rule_set_on(on)
+    memo = {} if memo is None else memo
     reasons: list[Reason] = []
     missing: list[str] = []
     notices: list[Reason] = []
@@ -118,22 +124,13 @@ def evaluate_program(program, *, facts, guidelines, needs, on) -> ProgramResult:
     if rule_set is None:
         reasons.append(Reason("rules.none", {}, INFO))
     else:
-        units: dict[str, list] = {}
-        order: list = []
-        for criterion in rule_set.criteria.all():
-            key = criterion.any_of_group or f"#{criterion.pk}"
-            if key not in units:
-                units[key] = []
-                order.append(key)
-            units[key].append(_evaluate(criterion, rule_set, facts, guidelines))
-        for key in order:
-            members = units[key]
-            outcomes = {outcome for outcome, _r, _m in members}
-            if MET in outcomes:
+        for _key, unit in rule_set.units:
+            members = [_evaluate(c, rule_set, facts, guidelines, memo) for c in unit]
+            if any(outcome == MET for outcome, _r, _m in members):
                 reasons.extend(r for outcome, r, _m in members if outcome == MET)
                 continue
             reasons.extend(r for _o, r, _m in members)
-            if UNKNOWN in outcomes:
+            if any(outcome == UNKNOWN for outcome, _r, _m in members):
                 unknown = True
                 for outcome, _r, member_missing in members:
                     if outcome == UNKNOWN:
@@ -163,7 +160,7 @@ def evaluate_program(program, *, facts, guidelines, needs, on) -> ProgramResult:
         rule_set_id=rule_set.pk if rule_set else None,
         rule_set_version=rule_set.version if rule_set else None,
         guideline_year=rule_set.guideline_year if rule_set else None,
-        matches_need=bool(needs.intersection(program.need_categories or ())),
+        matches_need=not needs.isdisjoint(cp.needs),
         in_area={MET: True, NOT_MET: False}.get(area_outcome),
         notices=notices,
     )
@@ -218,14 +215,22 @@ def _jsonable(value):
     return value
 
 
-def _evaluate(criterion: Criterion, rule_set: RuleSet, facts, guidelines):
-    """(outcome, reason, missing fact names) for one criterion."""
+def _threshold(memo, guidelines, year, size, percent) -> int:
+    key = (year, size, percent)
+    value = memo.get(key)
+    if value is None:
+        value = memo[key] = monthly_threshold(annual_guideline(guidelines[year], size), percent)
+    return value
+
+
+def _number(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _evaluate(criterion, rule_set, facts, guidelines, memo):
+    """(outcome, reason, missing fact names) for one criterion (a model or compiled one)."""
     fact, op, expected = criterion.fact, criterion.operator, criterion.value
-    cite = {
-        "criterion_id": criterion.pk,
-        "explanation": criterion.explanation,
-        "citation": criterion.citation,
-    }
+    cite = (criterion.pk, criterion.explanation, criterion.citation)
 
     if op == Operator.LTE_FPL_PCT:
         year = criterion.guideline_year or rule_set.guideline_year
@@ -237,9 +242,9 @@ def _evaluate(criterion: Criterion, rule_set: RuleSet, facts, guidelines):
         ]
         if missing or year not in guidelines:
             params = {"percent": _jsonable(expected), "year": year}
-            return UNKNOWN, Reason("income_fpl.unknown", params, UNKNOWN, **cite), missing
-        threshold = monthly_threshold(annual_guideline(guidelines[year], int(size)), expected)
-        outcome = MET if Decimal(str(income)) <= threshold else NOT_MET
+            return UNKNOWN, Reason("income_fpl.unknown", params, UNKNOWN, *cite), missing
+        threshold = _threshold(memo, guidelines, year, int(size), expected)
+        outcome = MET if _number(income) <= threshold else NOT_MET
         params = {
             "income": {"money": str(income)},
             "percent": _jsonable(expected),
@@ -247,11 +252,11 @@ def _evaluate(criterion: Criterion, rule_set: RuleSet, facts, guidelines):
             "size": int(size),
             "threshold": {"money": str(threshold)},
         }
-        return outcome, Reason(f"income_fpl.{outcome}", params, outcome, **cite), []
+        return outcome, Reason(f"income_fpl.{outcome}", params, outcome, *cite), []
 
     actual = facts.get(fact)
     if actual is None:
-        return UNKNOWN, Reason("fact.unknown", {"fact": {"fact": fact}}, UNKNOWN, **cite), [fact]
+        return UNKNOWN, Reason("fact.unknown", {"fact": {"fact": fact}}, UNKNOWN, *cite), [fact]
 
     kind = FACTS[fact].kind
     label = {"fact": fact}
@@ -259,15 +264,16 @@ def _evaluate(criterion: Criterion, rule_set: RuleSet, facts, guidelines):
 
     if op == Operator.ANY_UNDER:
         if not actual:
-            return NOT_MET, Reason("any_under.none", {"expected": expected}, NOT_MET, **cite), []
+            return NOT_MET, Reason("any_under.none", {"expected": expected}, NOT_MET, *cite), []
         outcome = MET if any(age < expected for age in actual) else NOT_MET
         params = {"expected": expected, "actual": actual_param}
-        return outcome, Reason(f"any_under.{outcome}", params, outcome, **cite), []
+        return outcome, Reason(f"any_under.{outcome}", params, outcome, *cite), []
 
-    if kind in (FactKind.INTEGER, FactKind.MONEY, FactKind.PERCENT):
-        number = Decimal(str(actual))
+    if kind in _NUMERIC_KINDS:
+        number = _number(actual)
+        parsed = getattr(criterion, "numbers", None)
         if op == Operator.BETWEEN:
-            low, high = (Decimal(str(v)) for v in expected)
+            low, high = parsed or tuple(Decimal(str(v)) for v in expected)
             outcome = MET if low <= number <= high else NOT_MET
             params = {
                 "fact": label,
@@ -275,21 +281,13 @@ def _evaluate(criterion: Criterion, rule_set: RuleSet, facts, guidelines):
                 "low": {"fact": fact, "value": expected[0]},
                 "high": {"fact": fact, "value": expected[1]},
             }
-            return outcome, Reason(f"between.{outcome}", params, outcome, **cite), []
+            return outcome, Reason(f"between.{outcome}", params, outcome, *cite), []
         if op in (Operator.IN, Operator.NOT_IN):
-            inside = number in {Decimal(str(v)) for v in expected}
+            inside = number in (parsed or {Decimal(str(v)) for v in expected})
             outcome = MET if inside == (op == Operator.IN) else NOT_MET
         else:
-            target = Decimal(str(expected))
-            result = {
-                Operator.EQ: number == target,
-                Operator.NE: number != target,
-                Operator.LT: number < target,
-                Operator.LTE: number <= target,
-                Operator.GT: number > target,
-                Operator.GTE: number >= target,
-            }[op]
-            outcome = MET if result else NOT_MET
+            target = getattr(criterion, "number", None) or Decimal(str(expected))
+            outcome = MET if _COMPARE[op](number, target) else NOT_MET
     else:
         if op == Operator.EQ:
             outcome = MET if actual == expected else NOT_MET
@@ -305,4 +303,4 @@ def _evaluate(criterion: Criterion, rule_set: RuleSet, facts, guidelines):
     else:
         expected_param = {"fact": fact, "value": expected}
     params = {"fact": label, "actual": actual_param, "expected": expected_param}
-    return outcome, Reason(f"{op}.{outcome}", params, outcome, **cite), []
+    return outcome, Reason(f"{op}.{outcome}", params, outcome, *cite), []

@@ -6,17 +6,19 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from referrals.demo import demo_uuid, seed_demo
 from referrals.eligibility import (
     EligibilityStatus,
+    compiled,
     render_reason,
     screen_facts,
     screen_intake,
     screen_program,
 )
 from referrals.eligibility.facts import facts_from_intake
-from referrals.models import Program
+from referrals.models import Criterion, Program
 from tests.factories import ClientFactory, IntakeFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,10 +223,46 @@ def test_program_without_rules_is_open_and_says_so():
     assert texts(result) == ["The program lists no eligibility rules on this date"]
 
 
-def test_screening_queries_do_not_grow_with_programs(directory, django_assert_num_queries):
+def test_screening_queries_do_not_grow_with_programs(django_assert_num_queries):
     on = datetime.date(2026, 5, 1)
-    with django_assert_num_queries(4):
-        few = screen_facts(facts={"age": 30}, on=on, programs=Program.objects.all()[:3])
-    with django_assert_num_queries(4):
+    ProgramFactory()
+    # Cold: one freshness check, then guidelines, criteria, rule sets, programs.
+    compiled.invalidate()
+    with django_assert_num_queries(5):
+        assert len(screen_facts(facts={"age": 30}, on=on)) == 1
+    # Warm: only the freshness check.
+    with django_assert_num_queries(1):
+        screen_facts(facts={"age": 30}, on=on)
+    seed_demo()
+    compiled.invalidate()
+    with django_assert_num_queries(5):
         everything = screen_facts(facts={"age": 30}, on=on)
-    assert len(few) == 3 and len(everything) == len(directory)
+    with django_assert_num_queries(1):
+        assert len(screen_facts(facts={"age": 30}, on=on)) == len(everything) > 30
+    with django_assert_num_queries(2):  # a queryset of programs costs one more query
+        assert len(screen_facts(facts={}, on=on, programs=Program.objects.all()[:3])) == 3
+
+
+def test_rule_changes_are_seen_at_once(directory):
+    on = datetime.date(2026, 5, 1)
+    household = {"household_size": 1, "monthly_gross_income": 2000, "age": 30}
+    assert screen_one("clipper-start", on, **household).status == LIKELY
+    criterion = program("clipper-start").rule_sets.get().criteria.get(fact="age")
+    criterion.value = [35, 64]
+    criterion.save()
+    assert screen_one("clipper-start", on, **household).status == NOT
+    # A change made elsewhere (another process) is seen through the history stamp.
+    Criterion.objects.filter(pk=criterion.pk).update(value=[19, 64])
+    Criterion.history.create(
+        id=criterion.pk,
+        rule_set_id=criterion.rule_set_id,
+        position=0,
+        fact="age",
+        operator="between",
+        value=[19, 64],
+        explanation="",
+        citation="",
+        history_date=timezone.now(),
+        history_type="~",
+    )
+    assert screen_one("clipper-start", on, **household).status == LIKELY
