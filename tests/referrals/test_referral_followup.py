@@ -191,3 +191,17 @@ def test_cancellation_is_told_to_the_agency_and_not_to_the_sender(
     assert recipients == sorted([personas.partner_x.email, personas.agency_x.email])
     assert all("cancelled" in m.subject for m in mail.outbox)
     assert "Client moved" in mail.outbox[0].body
+
+
+def test_follow_up_command_reports_what_it_did(personas, waiting, time_machine):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    time_machine.move_to(at(9, 11))
+    out = StringIO()
+    call_command("referrals_follow_up", stdout=out)
+    assert out.getvalue().strip() == "Reminders sent: 1; marked overdue: 0."
+    out = StringIO()
+    call_command("referrals_follow_up", stdout=out)
+    assert out.getvalue().strip() == "Reminders sent: 0; marked overdue: 0."

@@ -349,3 +349,18 @@ def test_referral_page_shows_follow_up_and_a_readable_history(client, personas, 
     assert "Casebridge reminded the agency" in body
     assert "Priya Singh (Agency X Food Bank) changed status from Requested to Accepted" in body
     assert "Someone" not in body
+
+
+def test_referral_page_query_count_does_not_grow_with_its_history(
+    client, personas, referral, django_assert_num_queries
+):
+    url = _url("detail", referral)
+    login(client, personas.partner_x)
+    client.get(url)
+    with count_queries() as one:
+        client.get(url)
+    move_to(personas, referral, "completed")
+    client.get(url)
+    with django_assert_num_queries(one.count):
+        body = client.get(url).content.decode()
+    assert "Got help" in body
