@@ -8,8 +8,9 @@ Rules of the game (DESIGN.md "Eligibility screening"):
   never makes a program "not eligible".
 - Outside the program's service area counts as a criterion not met; closed or waitlisted
   programs keep their status and say so.
-- Queries are constant in the number of programs: programs, their rule set in force on the
-  date with its criteria (prefetched), and the poverty guidelines, loaded once.
+- Queries are constant in the number of programs: one freshness check when the compiled rules
+  (referrals.eligibility.compiled) are current; four more (guidelines, criteria, rule sets,
+  programs) after a change.
 """
 
 import operator
