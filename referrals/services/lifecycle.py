@@ -208,7 +208,7 @@ def referral_send(
     )
     from referrals.packets.services import packet_schedule
 
-    packet_schedule(referral=referral)
+    packet_schedule(referral=referral, actor=actor)
     notifications.after_commit(notifications.notify_new_referral, referral.pk)
     return referral
 
