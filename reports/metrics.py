@@ -100,7 +100,8 @@ class ElapsedHours(Func):
         return super().as_sql(
             compiler,
             connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            # date_part is double precision; EXTRACT returns numeric (much slower to sort).
+            template="(date_part('epoch', %(expressions)s) / 3600.0)",
             arg_joiner=" - ",
             **extra_context,
         )
