@@ -255,3 +255,33 @@ def test_beat_tasks_are_registered_with_celery():
         "reports.sweep_report_runs",
     ):
         assert name in app.tasks
+
+
+@pytest.mark.django_db
+def test_starting_a_run_with_the_broker_down_leaves_it_for_the_sweeper(
+    client, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr(tasks.report_run_task, "apply_async", broker_down)
+    login(client, personas.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:run_create"), {"week": "2026-11-09"})
+    run = ReportRun.objects.get()
+    assert response.status_code == 302  # the manager is not shown an error page
+    assert run.state == RunState.PENDING
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting to start" in page
+
+
+@pytest.mark.django_db
+def test_weekly_report_command_will_not_race_a_worker(personas):
+    from django.core.management.base import CommandError
+
+    run = services.report_run_request(week_start=WEEK, actor=None, enqueue=False)
+    ReportRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now())
+    with pytest.raises(CommandError, match="already being made"):
+        call_command("weekly_report", "--week", "2026-11-09")

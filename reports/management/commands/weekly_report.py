@@ -27,10 +27,12 @@ class Command(BaseCommand):
             run = report_run_request(week_start=_date(week), actor=None, enqueue=False)
         except ReportRunError as exc:
             raise CommandError(str(exc)) from exc
-        if run.state == RunState.PENDING:
-            report_run_execute(run_id=run.pk)
-        else:
-            self.stderr.write(f"Run {run.pk} for that week is already {run.state}; waiting on it.")
+        # A run for the week left pending (e.g. its message was lost) is claimed and made here.
+        if not report_run_execute(run_id=run.pk):
+            raise CommandError(
+                f"Report run {run.pk} for that week is already being made by a worker; "
+                "try again when it has finished."
+            )
         run.refresh_from_db()
         self.stdout.write(f"Week {run.week_start:%Y-%m-%d} to {run.week_end:%Y-%m-%d}: {run.state}")
         if run.state != RunState.READY:
