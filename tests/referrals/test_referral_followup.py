@@ -205,3 +205,19 @@ def test_follow_up_command_reports_what_it_did(personas, waiting, time_machine):
     out = StringIO()
     call_command("referrals_follow_up", stdout=out)
     assert out.getvalue().strip() == "Reminders sent: 0; marked overdue: 0."
+
+
+def test_broker_down_still_sends_the_email_and_never_fails_the_send(
+    personas, client_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from referrals.tasks import referral_notify_task
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr(referral_notify_task, "apply_async", broker_down)
+    monkeypatch.setattr("referrals.packets.services._enqueue", lambda referral_id: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = send(personas, client_a)
+    assert Referral.objects.filter(pk=referral.pk).exists()
+    assert {m.to[0] for m in mail.outbox} == {personas.partner_x.email, personas.agency_x.email}
