@@ -39,5 +39,7 @@ def ensure_periodic_tasks(apps) -> None:
             "interval": every_5_minutes,
             "crontab": None,
             "enabled": True,
+            # A sweep the workers could not take before the next one is pointless.
+            "expire_seconds": 240,
         },
     )

@@ -242,6 +242,7 @@ def test_beat_schedule_is_mondays_7am_los_angeles_and_idempotent():
     sweep = PeriodicTask.objects.get(name=SWEEP_TASK_NAME)
     assert sweep.task == "reports.sweep_report_runs"
     assert (sweep.interval.every, sweep.interval.period) == (5, "minutes")
+    assert sweep.expire_seconds == 240
     assert PeriodicTask.objects.filter(name__startswith="reports:").count() == 2
 
 
