@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .access import AccessLevel, centers_of, clients_visible_to
-from .models import Client, Consent, ConsentScope, IntakeInterview, Note, Organization
+from .access import centers_of, clients_visible_to
+from .models import Client, ConsentScope, IntakeInterview, Note, Organization
 from .models.clients import normalize_name
 
 PAGE_SIZE = 25
@@ -266,25 +266,6 @@ def client_page_data(*, client: Client) -> dict:
 
 def partner_agencies() -> QuerySet[Organization]:
     return Organization.objects.filter(kind="partner_agency", is_active=True).order_by("name")
-
-
-def intake_counts(*, clients: list[Client]) -> dict[int, int]:
-    return dict(
-        IntakeInterview.objects.filter(client__in=clients)
-        .values("client_id")
-        .annotate(n=Count("id"))
-        .values_list("client_id", "n")
-    )
-
-
-def consents_for(*, client: Client) -> QuerySet[Consent]:
-    return client.consents.all()
-
-
-def editable_client_or_404(*, user, pk) -> Client:
-    from .access import get_client_or_404
-
-    return get_client_or_404(user=user, pk=pk, level=AccessLevel.EDIT)
 
 
 # Timeline ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,8 +36,6 @@ def client_create(request):
     centers = list(centers_of(request.user))
     if not centers:
         # Only navigators create clients; to anyone else this page does not exist.
-        from django.http import Http404
-
         raise Http404
     form = ClientForm(request.POST or None, centers=centers)
     duplicates = []
@@ -49,7 +49,13 @@ def client_create(request):
             date_of_birth=form.cleaned_data.get("date_of_birth"),
             phone=form.cleaned_data.get("phone"),
         )
-        if not duplicates or form.cleaned_data.get("confirm_duplicates"):
+        confirmed = form.cleaned_data.get("confirm_duplicates")
+        if duplicates and not confirmed and request.POST.get("duplicates_seen"):
+            form.add_error(
+                "confirm_duplicates",
+                _("Tick this box to create a new client anyway, or open one of the clients above."),
+            )
+        if not duplicates or confirmed:
             try:
                 client = services.client_create(
                     actor=request.user, center=center, **form.service_fields()
@@ -161,7 +167,5 @@ def note_create(request, pk):
 
 
 def client_url(client, anchor: str = "") -> str:
-    from django.urls import reverse
-
     url = reverse("casework:client_detail", kwargs={"pk": client.pk})
     return f"{url}#{anchor}" if anchor else url

@@ -75,7 +75,12 @@ def test_duplicate_warning_until_confirmed(client, personas, existing, why):
     assert ("same name and date of birth" if why == "name" else "same phone") in body
     assert "Create anyway" in body
 
-    response = client.post(URL, _form(confirm_duplicates="on"))
+    # "Create anyway" without ticking the box explains what is missing.
+    response = client.post(URL, _form(duplicates_seen="1"))
+    assert "Tick this box to create a new client anyway" in response.content.decode()
+    assert Client.objects.count() == 1
+
+    response = client.post(URL, _form(confirm_duplicates="on", duplicates_seen="1"))
     assert response.status_code == 302
     assert Client.objects.count() == 2
 

@@ -134,19 +134,21 @@ def test_other_apps_add_panels_and_timeline_entries(client, personas, client_a):
             {"at": c.created_at, "kind": "referral", "html": "<script>x</script>"},
         ]
 
-    panels.register_client_panel("referrals", render)
-    panels.register_client_panel("empty", lambda request, c: "")
-    panels.register_timeline_source("referrals", entries)
+    # Names of their own: the real referrals panels stay registered for other tests.
+    panels.register_client_panel("test_referrals", render, label="Test referrals")
+    panels.register_client_panel("test_empty", lambda request, c: "")
+    panels.register_timeline_source("test_referrals", entries)
     try:
         login(client, personas.navigator_a)
         body = client.get(_url(client_a)).content.decode()
     finally:
-        panels.unregister_client_panel("referrals")
-        panels.unregister_client_panel("empty")
-        panels.unregister_timeline_source("referrals")
-    assert '<section id="panel-referrals"' in body
+        panels.unregister_client_panel("test_referrals")
+        panels.unregister_client_panel("test_empty")
+        panels.unregister_timeline_source("test_referrals")
+    assert '<section id="panel-test_referrals"' in body
+    assert 'href="#panel-test_referrals">Test referrals</a>' in body
     assert "<p>Panel for Rosa Martinez</p>" in body
-    assert 'id="panel-empty"' not in body
+    assert 'id="panel-test_empty"' not in body
     assert "<p>Referral sent to Agency X</p>" in body
     assert "&lt;script&gt;" in body  # unsafe strings are escaped
 
