@@ -122,7 +122,11 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         unknown = True
         missing.extend(area_missing)
 
-    if rule_set is None:
+    if rule_set is None and cp.rule_sets:
+        # Rules exist but none covers this date: nobody can say, so ask the program.
+        reasons.append(Reason("rules.not_in_force", {"date": on.isoformat()}, UNKNOWN))
+        unknown = True
+    elif rule_set is None:
         reasons.append(Reason("rules.none", {}, INFO))
     else:
         for _key, unit in rule_set.units:

@@ -67,6 +67,9 @@ MESSAGES = {
     "capacity.waitlist": _("The program has a waitlist"),
     "program.inactive": _("The program is no longer active"),
     "rules.none": _("The program lists no eligibility rules on this date"),
+    "rules.not_in_force": _(
+        "None of the program's rule sets is in force on %(date)s; check the rules with the program"
+    ),
 }
 
 

@@ -266,3 +266,12 @@ def test_rule_changes_are_seen_at_once(directory):
         history_type="~",
     )
     assert screen_one("clipper-start", on, **household).status == LIKELY
+
+
+def test_a_date_no_rule_set_covers_needs_more_information(directory):
+    result = screen_one("wic", datetime.date(2025, 6, 30), household_size=2)
+    assert result.status == MORE and result.rule_set_id is None
+    assert texts(result)[-1] == (
+        "None of the program's rule sets is in force on 2025-06-30; check the rules with the "
+        "program"
+    )
