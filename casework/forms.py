@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -411,10 +412,18 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
 
     def __init__(self, *args, client, user, **kwargs):
         super().__init__(*args, **kwargs)
-        navigators = User.objects.filter(
-            memberships__organization_id=client.center_id,
-            memberships__role__in=[Role.NAVIGATOR, Role.ORG_ADMIN],
-        ).order_by("first_name", "last_name", "id")
+        # The center's navigators, and whoever conducted this interview even if they have left.
+        navigators = (
+            User.objects.filter(
+                Q(
+                    memberships__organization_id=client.center_id,
+                    memberships__role__in=[Role.NAVIGATOR, Role.ORG_ADMIN],
+                )
+                | Q(pk=self.instance.navigator_id or 0)
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "id")
+        )
         self.fields["navigator"].queryset = navigators
         self.fields["navigator"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["navigator"].empty_label = None

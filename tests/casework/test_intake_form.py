@@ -169,3 +169,19 @@ def test_edit_form_shows_none_of_these_for_empty_lists(client, personas, client_
         'value="__none__" class="usa-checkbox__input" id="id_benefits_received_10" checked' in body
     )
     assert 'name="no_children" class="usa-checkbox__input" id="id_no_children" checked' in body
+
+
+def test_intake_by_a_navigator_who_left_can_still_be_edited(client, personas, client_a):
+    from casework import services
+    from casework.models import Membership
+
+    intake = client_a.intakes.get()
+    colleague = personas.navigator_b
+    services.intake_update(actor=personas.navigator_a, intake=intake, navigator=colleague)
+    Membership.objects.filter(user=colleague).delete()
+    login(client, personas.navigator_a)
+    url = reverse("casework:intake_update", args=[client_a.pk, intake.pk])
+    data = _minimal(personas, navigator=colleague.pk, household_size="4")
+    assert client.post(url, data).status_code == 302
+    intake.refresh_from_db()
+    assert (intake.navigator, intake.household_size) == (colleague, 4)
