@@ -16,7 +16,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from casework.models import Consent, Membership, Role
+from casework.models import AccessLogEntry, Consent, Membership, Role
+from casework.models.accesslog import AccessAction
+from casework.models.consent import ConsentScope
 
 from .models import Program, Referral, ReferralStatus
 from .services import referral_send, referral_transition, referrals_follow_up
@@ -140,6 +142,20 @@ def _office_hours(moment: datetime.datetime, now: datetime.datetime) -> datetime
     return min(local, now)
 
 
+def _disclosure(referral, partner, consent, at) -> None:
+    AccessLogEntry.objects.create(
+        user=partner,
+        organization=referral.agency,
+        client_id=referral.client_id,
+        object_type="referral",
+        object_id=referral.pk,
+        action=AccessAction.DISCLOSE,
+        fields_disclosed=[s for s in ConsentScope.values if s in consent.scopes],
+        request_id="demo",
+        at=at,
+    )
+
+
 def _partner_of(agency):
     membership = (
         Membership.objects.filter(organization=agency, role=Role.PARTNER_STAFF)
@@ -206,6 +222,9 @@ def seed_demo(*, city, stdout=None) -> int:
                         at = _office_hours(at + datetime.timedelta(hours=rng.randint(3, 72)), now)
                         at = max(at, referral.status_changed_at)
                         actor = navigator if action == "cancel" else partner
+                        if actor == partner:
+                            # The partner opened the referral before answering: a disclosure.
+                            _disclosure(referral, partner, consent, at)
                         referral = referral_transition(
                             referral=referral, actor=actor, action=action, now=at, **kwargs
                         )

@@ -29,6 +29,10 @@ def test_demo_referrals_cover_every_status_and_are_idempotent(db, monkeypatch):
     assert not Referral.objects.filter(status__in=["completed", "failed"], outcome="").exists()
     assert ReferralEvent.objects.exclude(note="").count() >= made
     assert Referral.objects.filter(status="requested", overdue_at__isnull=False).exists()
+    # Partners opened the referrals they answered: the disclosure reports have rows.
+    from casework.models import AccessLogEntry
+
+    assert AccessLogEntry.objects.filter(action="disclose", object_type="referral").exists()
     # Again: nothing new.
     city = casework_demo.seed_demo()
     directory_demo.seed_demo(city=city)
