@@ -9,6 +9,7 @@ at once (signals), and it never lives longer than MAX_AGE seconds, as a backstop
 updates that bypass both (QuerySet.update / bulk_create: call ``invalidate()`` after those).
 """
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class CompiledCriterion:
     citation: str
     number: Decimal | None = None  # value pre-parsed for numeric comparisons
     numbers: tuple | None = None  # between bounds / in-list as Decimals
+    key: tuple = ()  # (fact, operator, value): equal tests are evaluated once per screening
 
 
 @dataclass(slots=True)
@@ -58,12 +60,23 @@ class CompiledProgram:
     program: Program
     rule_sets: list  # newest first
     needs: frozenset
+    area_key: tuple = ()
+    _by_day: dict = field(default_factory=dict)
 
     def rule_set_on(self, day):
+        try:
+            return self._by_day[day]
+        except KeyError:
+            pass
+        found = None
         for rule_set in self.rule_sets:
             if rule_set.covers(day):
-                return rule_set
-        return None
+                found = rule_set
+                break
+        if len(self._by_day) > 64:  # screenings use few dates; keep the memo small
+            self._by_day.clear()
+        self._by_day[day] = found
+        return found
 
 
 @dataclass
@@ -115,6 +128,7 @@ def _compile_criterion(c: Criterion) -> CompiledCriterion:
         any_of_group=c.any_of_group,
         explanation=c.explanation,
         citation=c.citation,
+        key=(c.fact, c.operator, json.dumps(c.value, sort_keys=True), c.guideline_year),
     )
     value = c.value
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -158,6 +172,11 @@ def _load(stamp: tuple) -> Directory:
             program=program,
             rule_sets=rule_sets_of.get(program.pk, []),
             needs=frozenset(program.need_categories or ()),
+            area_key=(
+                "area",
+                program.service_area_county,
+                tuple(program.service_area_zips or ()),
+            ),
         )
     return Directory(
         programs=programs, guidelines=guidelines, stamp=stamp, loaded_at=time.monotonic()

@@ -36,6 +36,10 @@ _COMPARE = {
     "gt": operator.gt,
     "gte": operator.ge,
 }
+# Notices carry no parameters, so every result can share them (never mutated).
+_INACTIVE = Reason("program.inactive", {}, INFO)
+_CLOSED = Reason("capacity.closed", {}, INFO)
+_WAITLIST = Reason("capacity.waitlist", {}, INFO)
 _NUMERIC_KINDS = frozenset({FactKind.INTEGER, FactKind.MONEY, FactKind.PERCENT})
 
 
@@ -114,7 +118,10 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
     notices: list[Reason] = []
     failed = unknown = False
 
-    area_outcome, area_reason, area_missing = _check_area(program, facts)
+    area = memo.get(cp.area_key)
+    if area is None:
+        area = memo[cp.area_key] = _check_area(program, facts)
+    area_outcome, area_reason, area_missing = area
     if area_reason is not None:
         reasons.append(area_reason)
     failed |= area_outcome == NOT_MET
@@ -130,7 +137,7 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         reasons.append(Reason("rules.none", {}, INFO))
     else:
         for _key, unit in rule_set.units:
-            members = [_evaluate(c, rule_set, facts, guidelines, memo) for c in unit]
+            members = [_evaluate_shared(c, rule_set, facts, guidelines, memo) for c in unit]
             if any(outcome == MET for outcome, _r, _m in members):
                 reasons.extend(r for outcome, r, _m in members if outcome == MET)
                 continue
@@ -144,11 +151,11 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
                 failed = True
 
     if not program.is_active:
-        notices.append(Reason("program.inactive", {}, INFO))
+        notices.append(_INACTIVE)
     if program.capacity_status == "closed":
-        notices.append(Reason("capacity.closed", {}, INFO))
+        notices.append(_CLOSED)
     elif program.capacity_status == "waitlist":
-        notices.append(Reason("capacity.waitlist", {}, INFO))
+        notices.append(_WAITLIST)
 
     if failed:
         status = EligibilityStatus.NOT_ELIGIBLE
@@ -166,7 +173,7 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         rule_set_version=rule_set.version if rule_set else None,
         guideline_year=rule_set.guideline_year if rule_set else None,
         matches_need=not needs.isdisjoint(cp.needs),
-        in_area={MET: True, NOT_MET: False}.get(area_outcome),
+        in_area=True if area_outcome == MET else (False if area_outcome == NOT_MET else None),
         notices=notices,
     )
 
@@ -230,6 +237,22 @@ def _threshold(memo, guidelines, year, size, percent) -> int:
 
 def _number(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _evaluate_shared(criterion, rule_set, facts, guidelines, memo):
+    """_evaluate, once per distinct test in a screening (many programs share a test, e.g.
+    "income at or under 200% of the 2025 guideline"); each still gets its own citation."""
+    key = (criterion.key, rule_set.guideline_year)
+    hit = memo.get(key)
+    if hit is None:
+        outcome, reason, missing = _evaluate(criterion, rule_set, facts, guidelines, memo)
+        memo[key] = (outcome, reason.message_id, reason.params, missing)
+        return outcome, reason, missing
+    outcome, message_id, params, missing = hit
+    reason = Reason(
+        message_id, params, outcome, criterion.pk, criterion.explanation, criterion.citation
+    )
+    return outcome, reason, missing
 
 
 def _evaluate(criterion, rule_set, facts, guidelines, memo):
