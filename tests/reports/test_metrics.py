@@ -132,3 +132,49 @@ def test_postgresql_uses_percentile_cont_in_four_queries(outcome_data):
         build_report(week())
     assert len(ctx.captured_queries) == 4
     assert sum("percentile_cont" in q["sql"] for q in ctx.captured_queries) == 3
+
+
+def percentile_cont(values, p):
+    """Reference definition (PostgreSQL's percentile_cont) in plain Python, for the test."""
+    ordered = sorted(values)
+    pos = p * (len(ordered) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 37])
+def test_percentiles_match_percentile_cont_for_any_count(personas, n):
+    """The SQLite window-function fallback (and percentile_cont on PostgreSQL) give the
+    interpolated percentiles, including for 1 and 2 values and per group."""
+    import random
+
+    from .conftest import _referral, build_outcome_data
+
+    data = build_outcome_data(personas)
+    rng = random.Random(n)
+    hours = [rng.randint(1, 400) / 4 for _ in range(n)]
+    day = datetime.date(2025, 3, 4)
+    from referrals.models import Referral, ReferralStatus
+
+    from .conftest import at
+
+    Referral.objects.bulk_create(
+        _referral(
+            client=data.client_es,
+            program=data.food,
+            center=personas.center_a,
+            sender=personas.navigator_a,
+            sent=at(day),
+            status=ReferralStatus.ACCEPTED,
+            response_h=h,
+        )
+        for h in hours
+    )
+    filters = ReportFilters(start=day, end=day)
+    summary = metric_summaries(filters)[0]
+    assert summary.response_hours_p50 == pytest.approx(percentile_cont(hours, 0.5), abs=1e-3)
+    assert summary.response_hours_p90 == pytest.approx(percentile_cont(hours, 0.9), abs=1e-3)
+    (row,) = partner_scorecard(filters)
+    assert row.response_hours_p50 == pytest.approx(percentile_cont(hours, 0.5), abs=1e-3)
