@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check bench bench-screening bench-packets bench-reports
+.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports
 
 PY := .venv/bin/python
 
@@ -11,6 +11,11 @@ run: setup        ## set up, then serve http://127.0.0.1:8000 with demo data and
 
 test:             ## lint, migration check and the whole test suite
 	bash scripts/test.sh
+
+messages:         ## update locale/*/django.po from the sources (then translate, then `make setup` compiles)
+	$(PY) manage.py makemessages -l es -l vi -l pa -l hi --no-obsolete --ignore=.venv \
+		--ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media \
+		--ignore=locale
 
 bench: bench-screening bench-packets bench-reports  ## every benchmark, printing its figures
 
