@@ -13,7 +13,6 @@ import datetime
 import random
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from casework.models import AccessLogEntry, Consent, Membership, Role
@@ -21,7 +20,7 @@ from casework.models.accesslog import AccessAction
 from casework.models.consent import ConsentScope
 
 from .models import Program, Referral, ReferralStatus
-from .services import referral_send, referral_transition, referrals_follow_up
+from .services import notifications, referral_send, referral_transition, referrals_follow_up
 
 REASONS = {
     "food": "Household ran out of groceries before the end of the month; income dropped after "
@@ -171,7 +170,7 @@ def seed_demo(*, city, stdout=None) -> int:
     rng = random.Random(4)  # the same referrals on every machine
     now = timezone.now()
     made = 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    with notifications.notifications_muted():
         script_index = 0
         for client in city.clients:
             if Referral.objects.filter(client=client).exists():

@@ -6,8 +6,10 @@ those in the portal, where the read is logged as a disclosure.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -174,7 +176,24 @@ def _enqueue(kind: str, object_id: int) -> None:
         NOTIFIERS[kind](object_id)
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "referral_emails_muted", default=False
+)
+
+
+@contextlib.contextmanager
+def notifications_muted() -> Iterator[None]:
+    """No referral emails for changes made inside the block (seeding the demo city)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def after_commit(notifier: Callable[[int], int], object_id: int) -> None:
     """Queues ``notifier(object_id)`` to run once the surrounding transaction commits."""
+    if _muted.get():
+        return
     kind = _KIND_OF[notifier]
     transaction.on_commit(lambda: _enqueue(kind, object_id), robust=True)
