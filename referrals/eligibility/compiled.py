@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
+from casework.models import Organization
 from referrals.models import Criterion, PovertyGuideline, Program, RuleSet
 
 from .catalogue import Operator
@@ -96,7 +97,8 @@ def invalidate(**_kwargs) -> None:
     _current = None
 
 
-for _model in (Program, RuleSet, Criterion, PovertyGuideline):
+# Organization: programs show their agency's name, so a renamed agency reloads them too.
+for _model in (Program, RuleSet, Criterion, PovertyGuideline, Organization):
     post_save.connect(invalidate, sender=_model, dispatch_uid=f"eligibility-{_model.__name__}")
     post_delete.connect(invalidate, sender=_model, dispatch_uid=f"eligibility-{_model.__name__}-d")
 

@@ -6,6 +6,7 @@ number of queries, whatever the number of programs.
 """
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from .engine import screen_intake
 from .results import EligibilityStatus
 
 MAX_HOUSEHOLD = 30
+# The client page shows this many programs per status; the full page shows them all.
+PANEL_LIMIT = 12
 
 
 def latest_intake(client) -> IntakeInterview | None:
@@ -47,7 +50,9 @@ def parse_what_if(params) -> tuple[dict, list[str]]:
     return overrides, errors
 
 
-def suggestions_context(*, request, client, intake, overrides=None, errors=()) -> dict:
+def suggestions_context(
+    *, request, client, intake, overrides=None, errors=(), limit=PANEL_LIMIT
+) -> dict:
     screened = intake or IntakeInterview(client=client)  # no intake yet: facts from the client
     results = screen_intake(intake=screened, overrides=overrides or None)
     groups = [(status, [r for r in results if r.status == status]) for status in EligibilityStatus]
@@ -57,8 +62,18 @@ def suggestions_context(*, request, client, intake, overrides=None, errors=()) -
         "client": client,
         "intake": intake,
         "groups": [
-            {"status": status, "label": status.label, "results": items} for status, items in groups
+            {
+                "status": status,
+                "label": status.label,
+                "results": items[:limit] if limit else items,
+                "total": len(items),
+                "hidden": max(0, len(items) - limit) if limit else 0,
+            }
+            for status, items in groups
         ],
+        "full_page_query": urlencode(
+            {key: value for key, value in (overrides or {}).items() if value is not None}
+        ),
         "what_if": bool(overrides),
         "errors": list(errors),
         "income_value": "" if income is None else f"{income:f}",

@@ -7,7 +7,12 @@ from django.views.decorators.http import require_GET
 from casework.access import get_client_or_404
 from casework.audit import access_log_append
 from casework.models.accesslog import AccessAction
-from referrals.eligibility.panel import latest_intake, parse_what_if, suggestions_context
+from referrals.eligibility.panel import (
+    PANEL_LIMIT,
+    latest_intake,
+    parse_what_if,
+    suggestions_context,
+)
 
 
 @require_GET
@@ -24,9 +29,15 @@ def screening_whatif(request, client_pk):
         action=AccessAction.VIEW,
     )
     overrides, errors = parse_what_if(request.GET)
+    partial = bool(request.headers.get("HX-Request"))
     context = suggestions_context(
-        request=request, client=client, intake=intake, overrides=overrides, errors=errors
+        request=request,
+        client=client,
+        intake=intake,
+        overrides=overrides,
+        errors=errors,
+        limit=PANEL_LIMIT if partial else None,  # the page of its own lists every program
     )
-    if request.headers.get("HX-Request"):
+    if partial:
         return render(request, "referrals/_suggestions_results.html", context)
     return render(request, "referrals/screening_whatif.html", context)

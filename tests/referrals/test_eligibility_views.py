@@ -146,3 +146,15 @@ def test_what_if_query_count_does_not_grow_with_programs(
     assert html.count('class="cb-suggestion ') == 41
     with django_assert_num_queries(len(few_warm.captured_queries)):
         client.get(whatif_url(client_a), {"household_size": "3"})
+
+
+def test_client_page_lists_a_dozen_per_group_and_links_to_all(client, client_a, personas):
+    _add_programs(20)
+    login(client, personas.navigator_a)
+    page = client.get(reverse("casework:client_detail", args=[client_a.pk])).content.decode()
+    likely = section(page, "likely_eligible")
+    assert "Likely eligible (20)" in likely
+    assert likely.count('class="cb-suggestion ') == 12
+    assert "See all 20 programs in this group" in likely
+    full = client.get(whatif_url(client_a)).content.decode()
+    assert section(full, "likely_eligible").count('class="cb-suggestion ') == 20
