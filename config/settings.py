@@ -209,6 +209,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 1,
     "max_retries": 1,
 }
+# Optional namespace for every broker key, so processes sharing one Redis database never take
+# each other's tasks (the test suite gives each pytest-xdist worker its own).
+if env("CELERY_KEY_PREFIX", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env("CELERY_KEY_PREFIX")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # PDF rendering gets its own queue, so a burst of packets never delays reminders and sweeps;
 # run its worker with prefetch 1 (the global multiplier) and one process per core:

@@ -13,10 +13,12 @@ REQUIRE_SERVICES = os.environ.get("CASEBRIDGE_REQUIRE_SERVICES") == "1"
 
 # Under pytest-xdist every worker has its own test database; give each its own Redis keys too,
 # so a Celery worker started by one pytest worker never takes (or purges) another's tasks.
+# Settings were read already: set the app's option, and the variable for worker subprocesses.
 if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["CELERY_KEY_PREFIX"] = f"pytest-{os.environ['PYTEST_XDIST_WORKER']}:"
     celery_app.conf.broker_transport_options = {
         **celery_app.conf.broker_transport_options,
-        "global_keyprefix": f"pytest-{os.environ['PYTEST_XDIST_WORKER']}:",
+        "global_keyprefix": os.environ["CELERY_KEY_PREFIX"],
     }
 
 
