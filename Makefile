@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports
+.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search
 
 PY := .venv/bin/python
 
@@ -17,10 +17,13 @@ messages:         ## update locale/*/django.po from the sources (then translate,
 		--ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media \
 		--ignore=locale
 
-bench: bench-screening bench-packets bench-reports  ## every benchmark, printing its figures
+bench: bench-screening bench-packets bench-reports bench-search  ## every benchmark, printing its figures
 
 bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
 	$(PY) bench/reports.py
+
+bench-search:     ## 200,000 clients in PostgreSQL (BENCH_SEARCH_DATABASE_URL, default cb_ui_bench): times client search pages and the dashboard
+	$(PY) bench/search.py
 
 bench-screening:  ## one intake against 1,000 programs with realistic rule sets: prints the median (goal < 20 ms)
 	$(PY) bench/screening.py

@@ -120,9 +120,14 @@ def _name_paginator(visible: QuerySet[Client], needle: str, per_page: int) -> Pa
         qs = (
             _list_qs(visible)
             .annotate(similarity=TrigramWordSimilarity(needle, "search_name"))
-            # Both conditions use the GIN trigram index (migration 0002): `<%` matches when the
-            # word similarity reaches pg_trgm.word_similarity_threshold (0.6 by default).
-            .filter(Q(search_name__trigram_word_similar=needle) | Q(search_name__contains=needle))
+            # `%>` uses the GIN trigram index (migration 0002); it matches when the word
+            # similarity reaches pg_trgm.word_similarity_threshold (0.6 by default). One condition
+            # only: OR-ing a LIKE made the planner scan every row (0.5 s at 200k clients).
+            .filter(
+                Q(search_name__trigram_word_similar=needle)
+                if len(needle) >= 3
+                else Q(search_name__startswith=needle)
+            )
             .order_by("-similarity", "legal_last_name", "legal_first_name", "id")
         )
         return Paginator(qs, per_page)

@@ -37,6 +37,9 @@ def test_trigram_search_ranks_closest_names_first(personas):
     assert "Thi Nguyen" not in names
     result = client_search(user=personas.navigator_a, query="nguyen")
     assert {c.display_name for c in result.page.object_list} == {"Thi Nguyen", "Nguyễn Văn An"}
+    # Too short for trigrams: names starting with it.
+    result = client_search(user=personas.navigator_a, query="Ng")
+    assert [c.display_name for c in result.page.object_list] == ["Nguyễn Văn An"]
 
 
 def test_other_center_never_matches_on_postgres(personas):
