@@ -57,6 +57,10 @@ class Client(models.Model):
             models.Index(fields=["center", "date_of_birth"]),
             models.Index(fields=["center", "phone"]),
             models.Index(fields=["center", "-updated_at"]),
+            # The client list's order: lets a page be read from the index instead of a sort.
+            models.Index(
+                fields=["legal_last_name", "legal_first_name", "id"], name="client_name_order"
+            ),
         ]
         permissions = []  # view/change/add/delete defaults are granted per object
         verbose_name = _("client")
