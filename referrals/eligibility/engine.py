@@ -137,6 +137,17 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         reasons.append(Reason("rules.none", {}, INFO))
     else:
         for _key, unit in rule_set.units:
+            if len(unit) == 1:  # the common case, kept cheap
+                outcome, reason, member_missing = _evaluate_shared(
+                    unit[0], rule_set, facts, guidelines, memo
+                )
+                reasons.append(reason)
+                if outcome == NOT_MET:
+                    failed = True
+                elif outcome == UNKNOWN:
+                    unknown = True
+                    missing.extend(m for m in member_missing if m not in missing)
+                continue
             members = [_evaluate_shared(c, rule_set, facts, guidelines, memo) for c in unit]
             if any(outcome == MET for outcome, _r, _m in members):
                 reasons.extend(r for outcome, r, _m in members if outcome == MET)
