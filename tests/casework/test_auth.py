@@ -185,6 +185,18 @@ def test_timed_out_htmx_request_sends_the_whole_page_to_sign_in(client, personas
         assert response["HX-Redirect"] == LOGIN_URL
 
 
+def test_a_form_posted_after_the_timeout_is_not_carried_out(client, personas):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        _sign_in(client, "nav_a", PASSWORD)
+        traveller.shift(datetime.timedelta(minutes=31))
+        response = client.post(reverse("language_update"), {"language": "es", "next": "/"})
+        assert response.status_code == 302
+        assert response.url == f"{LOGIN_URL}?next=/"
+    personas.navigator_a.refresh_from_db()
+    assert personas.navigator_a.language == "en"
+
+
 # Nothing but the login page without signing in ----------------------------------------------
 
 
