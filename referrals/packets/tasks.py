@@ -14,8 +14,7 @@ TRANSIENT_ERRORS = (OSError, DatabaseError, SoftTimeLimitExceeded)
 
 @shared_task(
     bind=True,
-    name="referrals.packet_render",
-    queue="pdf",
+    name="referrals.packet_render",  # routed to the "pdf" queue by CELERY_TASK_ROUTES
     max_retries=4,
     soft_time_limit=45,
     time_limit=60,
@@ -39,7 +38,7 @@ def packet_render_task(self, referral_id: int) -> None:
         packet_fail(referral_id=referral_id, error=_describe(exc))
 
 
-@shared_task(name="referrals.packets_sweep", queue="celery", soft_time_limit=60, time_limit=90)
+@shared_task(name="referrals.packets_sweep", soft_time_limit=60, time_limit=90)
 def packets_sweep_task() -> int:
     from .services import packets_sweep
 

@@ -1,6 +1,7 @@
 """Real parts for the packet job: a Celery worker thread on the project's Redis, a private
 redis-server that a test can freeze or stop, and a worker as a real subprocess."""
 
+import json
 import os
 import signal
 import socket
@@ -19,23 +20,44 @@ from config.celery import app as celery_app
 from referrals.models import PacketStatus, Referral
 
 BASE_DIR = Path(settings.BASE_DIR)
-QUEUES = ["pdf", "celery"]
 
 
-def purge(queues=QUEUES) -> None:
+# Under pytest-xdist, tests/conftest.py gives each test process its own broker key prefix
+# (CELERY_KEY_PREFIX, inherited by worker subprocesses), so workers never take each other's
+# messages; these helpers work inside that namespace.
+PACKET_QUEUE = "pdf"
+
+
+def purge(queue: str = PACKET_QUEUE) -> None:
     with celery_app.connection_for_write() as conn:
-        for name in queues:
-            conn.default_channel.queue_purge(name)
+        conn.default_channel.queue_purge(queue)
+
+
+def drop_unacked(queue: str = PACKET_QUEUE) -> None:
+    """Forget messages of ``queue`` that a killed worker left unacknowledged in Redis (they
+    would come back after the visibility timeout, into some later run)."""
+    import redis
+
+    prefix = celery_app.conf.broker_transport_options.get("global_keyprefix", "")
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    try:
+        for tag, payload in client.hgetall(f"{prefix}unacked").items():
+            _message, _exchange, routing_key = json.loads(payload)
+            if routing_key == queue:
+                client.hdel(f"{prefix}unacked", tag)
+                client.zrem(f"{prefix}unacked_index", tag)
+    finally:
+        client.close()
 
 
 @contextmanager
-def thread_worker():
-    """A worker thread (celery.contrib.testing) consuming both queues, tasks not eager."""
+def thread_worker(queue: str = PACKET_QUEUE):
+    """A worker thread (celery.contrib.testing) consuming the packet queue, tasks not eager."""
     celery_app.conf.task_always_eager = False  # tests/conftest.py restores it afterwards
     with start_worker(
         celery_app,
         pool="solo",
-        queues=QUEUES,
+        queues=[queue],
         perform_ping_check=False,
         shutdown_timeout=30,
     ) as worker:
@@ -128,16 +150,18 @@ def private_redis():
         yield server
     finally:
         server.stop()
-        _point_celery_at(old_url)
+        _point_celery_at(old_url, close_current=True)
 
 
-def _point_celery_at(url: str) -> None:
+def _point_celery_at(url: str, *, close_current: bool = False) -> None:
     # The app caches its connection and producer pools: drop them so the new URL is used.
+    # kombu keeps producer pools per broker URL process-wide, so only a pool that is never
+    # used again (the private Redis's) may be closed.
+    if close_current and celery_app._pool is not None:
+        celery_app._pool.force_close_all()
     celery_app.conf.broker_url = url
     celery_app.conf.broker_write_url = None
     celery_app.conf.broker_read_url = None
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
@@ -151,7 +175,9 @@ def database_url() -> str:
 
 
 @contextmanager
-def subprocess_worker(name: str, *, extra_env: dict | None = None, log_path: Path):
+def subprocess_worker(
+    name: str, *, queue: str = PACKET_QUEUE, extra_env: dict | None = None, log_path: Path
+):
     """``celery -A config worker`` as a real process on the test database and broker."""
     env = {
         **os.environ,

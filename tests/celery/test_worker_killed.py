@@ -15,13 +15,15 @@ from referrals.packets.services import packet_render, packet_schedule, packets_s
 from referrals.packets.tasks import packet_render_task
 from tests.referrals.packet_helpers import make_referral
 
-from .conftest import purge, subprocess_worker, wait_for_packet
+from .conftest import drop_unacked, purge, subprocess_worker, wait_for_packet
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,  # the worker subprocess needs the test database
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after a transactional test would drop migration data
+    # (e.g. the beat schedule) for the tests that run after it, or the next --reuse-db run.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 STALE_SECONDS = 3
@@ -40,11 +42,7 @@ def clean_broker():
     purge()
     yield
     purge()
-    # The killed worker's message waits in Redis's unacked set for the visibility timeout;
-    # drop it so no later run meets it (this is our own Redis database).
-    with celery_app.connection_for_write() as conn:
-        client = conn.default_channel.client
-        client.delete("unacked", "unacked_index", "unacked_mutex")
+    drop_unacked()  # the killed worker's message
 
 
 def test_packet_is_rendered_exactly_once_after_a_worker_is_killed(
@@ -55,10 +53,15 @@ def test_packet_is_rendered_exactly_once_after_a_worker_is_killed(
     log = tmp_path / "workers.log"
 
     with subprocess_worker(
-        "doomed", extra_env={"PACKET_RENDER_DELAY_SECONDS": "120"}, log_path=log
+        "doomed",
+        extra_env={"PACKET_RENDER_DELAY_SECONDS": "120"},
+        log_path=log,
     ) as doomed:
         packet_schedule(referral=referral)  # autocommit: published now
-        wait_for_packet(referral.pk, statuses=(PacketStatus.RENDERING,), timeout=60)
+        try:
+            wait_for_packet(referral.pk, statuses=(PacketStatus.RENDERING,), timeout=60)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{log.read_text()[-4000:]}") from exc
         time.sleep(0.5)  # well inside the (slowed) render
         os.killpg(doomed.pid, signal.SIGKILL)
         doomed.wait(10)

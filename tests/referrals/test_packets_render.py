@@ -9,12 +9,13 @@ import pytest
 from pypdf import PdfReader
 
 from casework.models import ConsentScope
+from referrals.eligibility import render_reason
 from referrals.models import PacketStatus
 from referrals.packets.i18n import AGENCY_ONLY_KEYS, PHRASES
 from referrals.packets.render import render_packet_pdf, render_pdf
 from referrals.packets.services import packet_render
 
-from .packet_helpers import EXPLANATION, REASON, make_referral
+from .packet_helpers import EXPLANATION, REASON, SNAPSHOT, make_referral
 
 
 def pdf_text(data: bytes) -> str:
@@ -38,9 +39,12 @@ def test_spanish_client_copy_and_english_agency_copy(personas):
     assert referral.packet_language == "es"
     client_text = pdf_text(referral.packet_client_file.read())
     agency_text = pdf_text(referral.packet_agency_file.read())
+    assert REASON in " ".join(agency_text.split())
+    # The client's copy has the reason in Spanish where the screening sentence is translated.
+    spanish_reason = render_reason(SNAPSHOT["reasons"][0], "es")
+    assert spanish_reason in " ".join(client_text.split())
     for text in (client_text, agency_text):
         assert "Second Harvest CalFresh Help" in text
-        assert REASON in " ".join(text.split())
         assert referral.reference_code in text
         assert "1450 Story Rd" in text
         assert "Mon–Fri 9:00–17:00" in text
