@@ -249,6 +249,17 @@ def test_sweeper_stops_when_the_broker_is_down(personas):
 
 
 def test_sweeper_runs_every_minute_from_beat():
+    """The data migration registers the sweep with django-celery-beat (idempotently). Rows from
+    migrations do not survive a transactional test's flush, so the migration's function is
+    run here again, as a later ``migrate`` would."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("referrals.migrations.0004_packet_sweeper")
+    migration.create_periodic_tasks(apps, None)
+    migration.create_periodic_tasks(apps, None)
+
     task = PeriodicTask.objects.get(name=SWEEP_TASK_NAME)
     assert task.task == "referrals.packets_sweep"
     assert task.enabled
