@@ -7,7 +7,12 @@ from casework import demo
 
 # Apps that add to the demo city, each with ``seed_demo(*, city, stdout)`` in this module.
 # Imported by name so casework never depends on them.
-EXTENSIONS = ["referrals.demo", "referrals.demo_referrals", "reports.demo"]
+EXTENSIONS = [
+    "referrals.demo",
+    "referrals.demo_referrals",
+    "referrals.packets.demo",
+    "reports.demo",
+]
 
 
 class Command(BaseCommand):

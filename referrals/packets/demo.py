@@ -1,0 +1,38 @@
+"""Demo packets: every demo referral gets its packet (called by ``manage.py seed_demo`` after
+the demo referrals exist).
+
+Without Redis the packets render here, in-process. With Redis they are enqueued for the
+worker. Rows left behind by an earlier run (pending, a claim by a worker that is gone, failed)
+are rendered again; ready ones are left alone, so seeding twice renders nothing twice.
+"""
+
+from django.conf import settings
+
+from referrals.models import PacketStatus, Referral
+
+from .services import _enqueue, packet_render
+
+
+def seed_demo(*, city, stdout=None) -> int:
+    referrals = Referral.objects.filter(client__in=city.clients).exclude(
+        packet_status=PacketStatus.READY
+    )
+    ids = list(referrals.order_by("pk").values_list("pk", flat=True))
+    in_process = not settings.REDIS_URL
+    if in_process:
+        # No broker and no worker: nothing can still be rendering these.
+        referrals.update(packet_status=PacketStatus.PENDING, packet_error="")
+    else:
+        referrals.filter(packet_status=PacketStatus.FAILED).update(
+            packet_status=PacketStatus.PENDING, packet_error=""
+        )
+    done = 0
+    for referral_id in ids:
+        if in_process:
+            done += packet_render(referral_id=referral_id)
+        else:
+            done += _enqueue(referral_id)
+    if stdout is not None:
+        verb = "rendered" if in_process else "queued for the worker"
+        stdout.write(f"Demo referral packets {verb}: {done}.")
+    return done
