@@ -13,7 +13,15 @@ from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .access import centers_of, clients_visible_to
-from .models import Client, ConsentScope, IntakeInterview, Note, Organization
+from .models import (
+    Client,
+    Consent,
+    ConsentScope,
+    HouseholdMember,
+    IntakeInterview,
+    Note,
+    Organization,
+)
 from .models.clients import normalize_name
 
 PAGE_SIZE = 25
@@ -188,7 +196,8 @@ RECENT_LIMIT = 10
 
 
 def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
-    """Clients the user created, changed, interviewed or wrote a note on, most recent first.
+    """Clients the user created, changed, interviewed, recorded consent or household for, or
+    wrote a note on, most recent first.
 
     Starts from the user's own activity (history rows, intakes, notes: each indexed by user),
     so the cost does not grow with the size of the center."""
@@ -208,6 +217,16 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
         IntakeInterview.objects.filter(navigator=user)
         .values("client_id")
         .annotate(at=Max("created_at"))
+        .order_by("-at")
+        .values_list("client_id", "at")[: limit * 2],
+        HouseholdMember.history.filter(history_user=user)
+        .values("client_id")
+        .annotate(at=Max("history_date"))
+        .order_by("-at")
+        .values_list("client_id", "at")[: limit * 2],
+        Consent.history.filter(history_user=user)
+        .values("client_id")
+        .annotate(at=Max("history_date"))
         .order_by("-at")
         .values_list("client_id", "at")[: limit * 2],
         Note.objects.filter(author=user)

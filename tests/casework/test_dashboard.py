@@ -99,3 +99,22 @@ def test_outsider_sees_an_explanation(client, personas):
     login(client, personas.outsider)
     body = client.get(URL).content.decode()
     assert "not linked to a community center" in body
+
+
+def test_recording_consent_or_household_counts_as_touching(client, personas):
+    from tests.factories import ConsentFactory
+
+    other = ClientFactory(
+        center=personas.center_a, created_by=personas.navigator_b, legal_first_name="Greta"
+    )
+    third = ClientFactory(
+        center=personas.center_a, created_by=personas.navigator_b, legal_first_name="Hanna"
+    )
+    login(client, personas.navigator_a)
+    assert "Greta" not in _rows(client.get(URL).content.decode(), "recent-heading")
+    ConsentFactory(client=other, recorded_by=personas.navigator_a, recipients=[personas.agency_x])
+    services.household_member_add(
+        actor=personas.navigator_a, client=third, relationship="child", age=3
+    )
+    recent = _rows(client.get(URL).content.decode(), "recent-heading")
+    assert recent.index("Hanna") < recent.index("Greta")
