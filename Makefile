@@ -27,3 +27,6 @@ bench-search:     ## 200,000 clients in PostgreSQL (BENCH_SEARCH_DATABASE_URL, d
 
 bench-screening:  ## one intake against 1,000 programs with realistic rule sets: prints the median (goal < 20 ms)
 	$(PY) bench/screening.py
+
+bench-packets:    ## renders 50 referral packets (both copies, 5 languages): prints median and 95th-percentile render time and peak memory (goal: median < 300 ms)
+	$(PY) bench/packets.py

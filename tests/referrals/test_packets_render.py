@@ -109,7 +109,7 @@ def test_client_copy_text_is_drawn_with_fonts_that_cover_its_script(personas, la
     # Indic text extraction is lossy (ya-phala, pre-base signs), so only phrases without
     # such conjuncts are matched literally; the glyph check below covers all of them.
     assert letters(PHRASES[language]["title"]) in letters(text)
-    assert letters(PHRASES[language]["reference"]) in letters(text)
+    assert letters(PHRASES[language]["program"]) in letters(text)
     if language == "vi":
         for phrase in shown:
             assert phrase in " ".join(text.split())
