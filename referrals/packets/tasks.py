@@ -10,6 +10,9 @@ logger = logging.getLogger(__name__)
 
 # What a retry can fix: storage/network I/O, a database hiccup, a render that ran out of time.
 TRANSIENT_ERRORS = (OSError, DatabaseError, SoftTimeLimitExceeded)
+# Retry countdowns: 10 s, 20 s, 40 s, 80 s, never more than this (well under the broker's
+# visibility timeout, so a waiting retry is not redelivered early).
+RETRY_BACKOFF_CAP_SECONDS = 300
 
 
 @shared_task(
@@ -30,7 +33,7 @@ def packet_render_task(self, referral_id: int) -> None:
         if self.request.retries >= self.max_retries:
             packet_fail(referral_id=referral_id, error=_describe(exc))
             return
-        countdown = min(10 * 2**self.request.retries, 300)  # 10s, 20s, 40s, 80s
+        countdown = min(10 * 2**self.request.retries, RETRY_BACKOFF_CAP_SECONDS)
         logger.warning("packet %s: %s, retrying in %ss", referral_id, exc, countdown)
         raise self.retry(exc=exc, countdown=countdown) from exc
     except Exception as exc:  # a template or data error: retrying would fail the same way

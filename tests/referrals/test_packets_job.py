@@ -18,7 +18,7 @@ from referrals.packets.services import (
     packet_schedule,
     packets_sweep,
 )
-from referrals.packets.tasks import packet_render_task
+from referrals.packets.tasks import RETRY_BACKOFF_CAP_SECONDS, packet_render_task
 
 from .packet_helpers import make_referral
 
@@ -267,3 +267,38 @@ def test_sweeper_runs_every_minute_from_beat():
     from config.celery import app
 
     assert "referrals.packets_sweep" in app.tasks
+
+
+def test_every_new_referral_gets_its_packet(personas, client_a, django_capture_on_commit_callbacks):
+    from referrals.services import referral_send
+
+    from .packet_helpers import make_program
+
+    program = make_program(personas)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_send(
+            actor=personas.navigator_a,
+            client=client_a,
+            program=program,
+            need_category="food",
+            reason="Needs groceries.",
+        )
+    referral = state(referral)
+    assert referral.packet_status == PacketStatus.READY
+    assert referral.packet_language == "es"  # client_a prefers Spanish
+    assert referral.packet_client_file and referral.packet_agency_file
+
+
+def test_celery_settings_never_lose_a_packet(settings):
+    from config.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_serializer == "json" and conf.accept_content == ["json"]
+    assert conf.worker_max_tasks_per_child and conf.worker_max_memory_per_child
+    options = conf.broker_transport_options
+    assert options["visibility_timeout"] > RETRY_BACKOFF_CAP_SECONDS
+    assert options["visibility_timeout"] > packet_render_task.time_limit
+    assert options["socket_connect_timeout"] <= 2 and options["socket_timeout"] <= 2
+    assert conf.task_publish_retry_policy["max_retries"] == 0

@@ -164,3 +164,16 @@ def test_render_again_does_nothing_while_rendering(client, personas, referral):
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.packet_status == PacketStatus.RENDERING
+
+
+@pytest.mark.parametrize("persona", ["navigator_a", "partner_x"])
+def test_referral_page_shows_the_packet_and_polls_while_it_renders(
+    client, personas, referral, persona
+):
+    login(client, getattr(personas, persona))
+    page = client.get(reverse("referrals:detail", args=[referral.reference_code]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'id="packet-{referral.reference_code}"' in html
+    assert f'hx-get="{urls(referral)["status"]}"' in html
+    assert 'hx-trigger="every 2s"' in html
