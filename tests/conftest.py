@@ -34,24 +34,7 @@ def _redis_available() -> bool:
         return False
 
 
-def _serialized_rollback_for_every_transactional_test(items) -> None:
-    """A transactional test's teardown flush drops migration data (content types, permissions,
-    poverty guidelines, beat entries). With serialized_rollback it is restored, and the flush
-    skips re-creating content types; mixing the two kinds breaks whichever runs second (missing
-    permissions, or duplicate content types). So every transactional test gets it."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
-
-
 def pytest_collection_modifyitems(config, items):
-    _serialized_rollback_for_every_transactional_test(items)
     missing = []
     if any(i.get_closest_marker("postgres") for i in items) and connection.vendor != "postgresql":
         missing.append(("postgres", "needs PostgreSQL: set DATABASE_URL=postgres://..."))

@@ -9,11 +9,9 @@ from playwright.sync_api import expect
 from referrals.models import Referral
 from tests.factories import ProgramFactory
 
-# serialized_rollback: restores migration data (poverty guidelines for screening) after other
-# transactional tests flushed it, and keeps the flush from re-creating content types.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -12,11 +12,9 @@ from tests.factories import UserFactory
 
 from .referral_helpers import send
 
-# serialized_rollback: the flush after a transactional test drops migration data (content
-# types, poverty guidelines, beat entries); restore it, and keep later serialized tests loadable.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
