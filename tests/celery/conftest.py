@@ -54,14 +54,20 @@ def drop_unacked(queue: str = PACKET_QUEUE) -> None:
 def thread_worker(queue: str = PACKET_QUEUE):
     """A worker thread (celery.contrib.testing) consuming the packet queue, tasks not eager."""
     celery_app.conf.task_always_eager = False  # tests/conftest.py restores it afterwards
-    with start_worker(
-        celery_app,
-        pool="solo",
-        queues=[queue],
-        perform_ping_check=False,
-        shutdown_timeout=30,
-    ) as worker:
-        yield worker
+    queues = celery_app.amqp.queues
+    consume_from = queues._consume_from
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=30,
+        ) as worker:
+            yield worker
+    finally:
+        # Choosing queues changes the app's own selection: give the next worker the default.
+        queues._consume_from = consume_from
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.referrals.packet_helpers import REASON, SNAPSHOT, make_program, make_
 
 from .conftest import wait_for_packet
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def flat_text(field) -> str:

@@ -14,7 +14,7 @@ from tests.referrals.packet_helpers import make_program
 
 from .conftest import thread_worker, wait_for_packet
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 PROMPT_SECONDS = 4  # each publish (packet, notification) gives up after ~1 s
 

@@ -21,9 +21,7 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,  # the worker subprocess needs the test database
     pytest.mark.slow,
-    # serialized_rollback: the flush after a transactional test would drop migration data
-    # (e.g. the beat schedule) for the tests that run after it, or the next --reuse-db run.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 STALE_SECONDS = 3
