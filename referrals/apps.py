@@ -7,6 +7,12 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals and programs")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .seed import ensure_required_rows
+
+        post_migrate.connect(ensure_required_rows, sender=self)
+
         # Referrals on the client page, its timeline and the navigator dashboard.
         from casework.panels import (
             register_client_panel,
