@@ -8,17 +8,11 @@ from playwright.sync_api import expect
 
 from referrals.models import Referral
 from tests.factories import ProgramFactory
-from tests.referrals.referral_helpers import ensure_content_types_and_permissions
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _permissions(transactional_db):
-    ensure_content_types_and_permissions()
 
 
 def _sign_out(page):

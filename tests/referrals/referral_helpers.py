@@ -69,15 +69,3 @@ class count_queries:
 
     def __exit__(self, *exc):
         return self._cm.__exit__(*exc)
-
-
-def ensure_content_types_and_permissions() -> None:
-    """For transactional tests: a previous serialized_rollback test's flush leaves no content
-    types or permissions (its flush skips post_migrate); recreate them as migrate would."""
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.sql import emit_post_migrate_signal
-
-    if not Permission.objects.exists():
-        ContentType.objects.clear_cache()
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")

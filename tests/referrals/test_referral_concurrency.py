@@ -10,17 +10,12 @@ from referrals.models import Referral, ReferralEvent
 from referrals.services import ReferralActionError, referral_transition
 from tests.factories import UserFactory
 
-from .referral_helpers import ensure_content_types_and_permissions, send
+from .referral_helpers import send
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _permissions(transactional_db):
-    ensure_content_types_and_permissions()
 
 
 @pytest.fixture
