@@ -1,0 +1,15 @@
+"""Test-run environment defaults, set before pytest-django loads the Django settings.
+
+Loaded as an early plugin (`-p tests.environment` in pyproject's addopts): a conftest.py is
+imported only after pytest-django has configured settings, so it could not set these. They
+win over a developer's `.env` (read with overwrite=False). Real services still come from the
+environment: DATABASE_URL (PostgreSQL in CI) and REDIS_URL."""
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_hex(16))
+os.environ["DEBUG"] = "off"  # tests exercise production settings, whatever .env says
+os.environ.setdefault("STATIC_MANIFEST", "off")
+os.environ.setdefault("SECURE_COOKIES", "off")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
