@@ -146,6 +146,8 @@ LANGUAGES = [
     ("hi", _("Hindi")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# US date and number conventions in every language (config/formats/us.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True

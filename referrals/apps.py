@@ -24,7 +24,8 @@ class ReferralsConfig(AppConfig):
         from .eligibility.panel import suggestions_panel
         from .panels import awaiting_response_panel, referral_timeline, referrals_panel
 
-        register_client_panel("suggestions", suggestions_panel)  # before "referrals" on the page
-        register_client_panel("referrals", referrals_panel)
+        # "suggestions" before "referrals" on the page.
+        register_client_panel("suggestions", suggestions_panel, label=_("Program suggestions"))
+        register_client_panel("referrals", referrals_panel, label=_("Referrals"))
         register_timeline_source("referrals", referral_timeline)
         register_dashboard_panel("referrals_awaiting", awaiting_response_panel)
