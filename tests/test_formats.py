@@ -27,3 +27,12 @@ def test_a_typed_date_means_month_first_in_every_language(language):
 def test_month_names_stay_translated():
     with translation.override("es"):
         assert formats.date_format(datetime.date(2026, 11, 10), "F") == "noviembre"
+
+
+def test_language_menu_names_each_language_in_itself(client, personas):
+    from tests.conftest import login
+
+    login(client, personas.navigator_a)
+    html = client.get("/").content.decode()
+    for autonym in ("English", "Español", "Tiếng Việt", "ਪੰਜਾਬੀ", "हिन्दी"):
+        assert f">{autonym}</option>" in html

@@ -9,6 +9,8 @@ Data entered by staff (program names, hours, what to bring, eligibility reasons)
 entered.
 """
 
+from casework.models.choices import LANGUAGE_AUTONYMS
+
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "title": "Referral packet",
@@ -193,7 +195,7 @@ AGENCY_ONLY_KEYS = frozenset(
 )
 
 # Each language named in itself, for the "preferred language" line.
-AUTONYMS = {"en": "English", "es": "Español", "vi": "Tiếng Việt", "pa": "ਪੰਜਾਬੀ", "hi": "हिन्दी"}
+AUTONYMS = LANGUAGE_AUTONYMS
 
 
 def phrases(language: str) -> dict[str, str]:
