@@ -201,39 +201,22 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
 
     Starts from the user's own activity (history rows, intakes, notes: each indexed by user),
     so the cost does not grow with the size of the center."""
-    historical_client = Client.history.model
-    historical_intake = IntakeInterview.history.model
+
+    def latest_per_client(queryset, client_field="client_id", time_field="history_date"):
+        return (
+            queryset.values(client_field)
+            .annotate(at=Max(time_field))
+            .order_by("-at")
+            .values_list(client_field, "at")[: limit * 2]
+        )
+
     sources = [
-        historical_client.objects.filter(history_user=user)
-        .values("id")
-        .annotate(at=Max("history_date"))
-        .order_by("-at")
-        .values_list("id", "at")[: limit * 2],
-        historical_intake.objects.filter(history_user=user)
-        .values("client_id")
-        .annotate(at=Max("history_date"))
-        .order_by("-at")
-        .values_list("client_id", "at")[: limit * 2],
-        IntakeInterview.objects.filter(navigator=user)
-        .values("client_id")
-        .annotate(at=Max("created_at"))
-        .order_by("-at")
-        .values_list("client_id", "at")[: limit * 2],
-        HouseholdMember.history.filter(history_user=user)
-        .values("client_id")
-        .annotate(at=Max("history_date"))
-        .order_by("-at")
-        .values_list("client_id", "at")[: limit * 2],
-        Consent.history.filter(history_user=user)
-        .values("client_id")
-        .annotate(at=Max("history_date"))
-        .order_by("-at")
-        .values_list("client_id", "at")[: limit * 2],
-        Note.objects.filter(author=user)
-        .values("client_id")
-        .annotate(at=Max("created_at"))
-        .order_by("-at")
-        .values_list("client_id", "at")[: limit * 2],
+        latest_per_client(Client.history.filter(history_user=user), client_field="id"),
+        latest_per_client(IntakeInterview.history.filter(history_user=user)),
+        latest_per_client(IntakeInterview.objects.filter(navigator=user), time_field="created_at"),
+        latest_per_client(HouseholdMember.history.filter(history_user=user)),
+        latest_per_client(Consent.history.filter(history_user=user)),
+        latest_per_client(Note.objects.filter(author=user), time_field="created_at"),
     ]
     latest: dict[int, datetime.datetime] = {}
     for source in sources:
