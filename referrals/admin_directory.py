@@ -72,7 +72,14 @@ class ProgramAdmin(SimpleHistoryAdmin):
     inlines = [ServiceAtLocationInline]
     fieldsets = (
         (None, {"fields": ("agency", "name", "description", "need_categories", "languages")}),
-        (_("Service area"), {"fields": ("service_area_zips", "service_area_county")}),
+        (
+            _("Service area"),
+            {"fields": ("service_area_zips", "service_area_county", "service_areas_other")},
+        ),
+        (
+            _("Eligibility as published"),
+            {"fields": ("eligibility_description", "minimum_age", "maximum_age")},
+        ),
         (
             _("Contact"),
             {"fields": ("contact_name", "contact_phone", "contact_email", "website")},
@@ -83,6 +90,8 @@ class ProgramAdmin(SimpleHistoryAdmin):
                 "fields": (
                     "required_documents",
                     "cost",
+                    "cost_options",
+                    "schedules",
                     "capacity_status",
                     "last_verified_on",
                     "is_active",
@@ -185,9 +194,10 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "effective_from",
         "effective_to",
         "guideline_year",
+        "is_draft",
         "criteria_count",
     )
-    list_filter = ("guideline_year", "program__agency")
+    list_filter = ("is_draft", "guideline_year", "program__agency")
     list_select_related = ("program",)
     search_fields = ("program__name",)
     autocomplete_fields = ["program"]
