@@ -621,6 +621,17 @@ def parse_hsds(data, *, source: str) -> Parsed:
     def agency_known(org_id) -> bool:
         return org_id in organizations or _find_agency(org_id) is not None
 
+    # A location without a known organization belongs to the organization of its services.
+    service_orgs = {
+        obj.get("id"): obj.get("organization_id")
+        for _path, obj in records["services"]
+        if isinstance(obj, dict) and isinstance(obj.get("organization_id"), str)
+    }
+    owners = {}
+    for _path, obj in records["service_at_locations"]:
+        if isinstance(obj, dict) and obj.get("service_id") in service_orgs:
+            owners.setdefault(obj.get("location_id"), service_orgs[obj["service_id"]])
+
     locations, skipped_locations = {}, set()
     for path, obj in records["locations"]:
         ctx.record = path
@@ -628,8 +639,15 @@ def parse_hsds(data, *, source: str) -> Parsed:
             ctx.fail("(record)", "must be an object")
         lid = _uuid(ctx, obj, "id")
         ctx.record += f" (id {lid})"
-        if not obj.get("organization_id"):
-            ctx.fail("organization_id", "is required: no organization in the file owns it")
+        owner = owners.get(obj["id"] if isinstance(obj.get("id"), str) else None)
+        if not obj.get("organization_id") or (
+            owner and not agency_known(_uuid(ctx, obj, "organization_id"))
+        ):
+            if owner is None:
+                ctx.fail("organization_id", "is required: no organization in the file owns it")
+            if obj.get("organization_id"):
+                ctx.notice("organization_id", "unknown; using the organization of its services")
+            obj = {**obj, "organization_id": owner}
         org_id = _uuid(ctx, obj, "organization_id")
         if not agency_known(org_id):
             ctx.fail("organization_id", f"{org_id} is not among this file's organizations")

@@ -141,7 +141,7 @@ def read_document(data) -> Found:
         return found
     if any(str(key).endswith(".csv") for key in data):
         return read_document(_nest_tabular(data))
-    if any(key in data for key in KINDS):
+    if "id" not in data and any(key in data for key in KINDS):
         for kind in KINDS:
             value = data.get(kind)
             if value is None:
