@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .eligibility.catalogue import FACTS, OPERATORS_FOR_KIND
-from .models import Criterion, Location, PovertyGuideline, Program, RuleSet, ServiceAtLocation
+from .models import (
+    Criterion,
+    DirectoryPublishing,
+    Location,
+    PovertyGuideline,
+    Program,
+    RuleSet,
+    ServiceAtLocation,
+)
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -225,3 +233,20 @@ class PovertyGuidelineAdmin(SimpleHistoryAdmin):
     list_display = ("year", "household_size", "annual_amount", "source")
     list_filter = ("year",)
     ordering = ("-year", "household_size")
+
+
+@admin.register(DirectoryPublishing)
+class DirectoryPublishingAdmin(SimpleHistoryAdmin):
+    """One row (pk 1): whether the HSDS read API at /hsds/ is open without signing in."""
+
+    list_display = ("__str__", "hsds_api_public")
+
+    def has_add_permission(self, request):
+        return not DirectoryPublishing.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)

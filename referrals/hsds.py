@@ -619,7 +619,7 @@ def parse_hsds(data, *, source: str) -> Parsed:
         }
 
     def agency_known(org_id) -> bool:
-        return org_id in organizations or _find_agency(org_id) is not None
+        return org_id in organizations or find_agency(org_id) is not None
 
     # A location without a known organization belongs to the organization of its services.
     service_orgs = {
@@ -774,7 +774,7 @@ def parse_hsds(data, *, source: str) -> Parsed:
     return Parsed(organizations, locations, services, links, ctx.notices)
 
 
-def _find_agency(oid) -> Organization | None:
+def find_agency(oid) -> Organization | None:
     """The agency an HSDS organization id names: kept from an import, or derived from a slug."""
     candidates = Organization.objects.filter(Q(hsds_id=oid) | Q(hsds_id__isnull=True))
     for org in candidates.filter(kind=OrganizationKind.PARTNER_AGENCY):
@@ -834,7 +834,7 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
     changes = result.changes
     agencies = {}
     for index, (oid, fields) in enumerate(parsed.organizations.items()):
-        org = _find_agency(oid) or Organization.objects.filter(slug=fields["slug"]).first()
+        org = find_agency(oid) or Organization.objects.filter(slug=fields["slug"]).first()
         record = f"organizations[{index}] (id {oid})"
         if org is not None and org.kind != OrganizationKind.PARTNER_AGENCY:
             raise HSDSImportError(
@@ -867,7 +867,7 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
         result.counts["organizations"] += 1
 
     def agency(oid):
-        return agencies.get(oid) or _find_agency(oid)
+        return agencies.get(oid) or find_agency(oid)
 
     location_objs = {}
     for lid, fields in parsed.locations.items():
