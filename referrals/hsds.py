@@ -447,6 +447,14 @@ def _attributes(ctx, obj) -> dict[str, list]:
     return found
 
 
+def _short(ctx, obj, field, limit) -> str:
+    """Text Casebridge keeps in a short field: cut at ``limit`` characters, with a notice."""
+    value = _str(ctx, obj, field)
+    if len(value) > limit:
+        ctx.notice(field, f"longer than {limit} characters; the rest is left out")
+    return value[:limit]
+
+
 def _url(ctx, value, field):
     if value:
         try:
@@ -737,7 +745,7 @@ def parse_hsds(data, *, source: str) -> Parsed:
             "contact_email": _email(ctx, contact_email, "email"),
             "contact_phone": str(phones[0].get("number") or "")[:40] if phones else "",
             "contact_name": str(contacts[0].get("name") or "")[:200] if contacts else "",
-            "cost": _str(ctx, obj, "fees_description")[:200],
+            "cost": _short(ctx, obj, "fees_description", 200),
             "cost_options": _kept(ctx, obj, "cost_options", COST_OPTION_FIELDS),
             "schedules": _kept(ctx, obj, "schedules", SCHEDULE_FIELDS),
             "eligibility_description": _str(ctx, obj, "eligibility_description"),
