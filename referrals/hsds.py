@@ -905,7 +905,9 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
             detail = "" if created else ": " + ", ".join(changed)
             changes.append(f"{verb} service “{program.name}” ({sid}){detail}")
         eligibility = {"eligibility_description", "minimum_age", "maximum_age"}
-        if (created or eligibility & set(changed)) and _draft_rule_set(program, source=source):
+        if (created or eligibility & set(changed)) and _draft_rule_set(
+            program, source=source, actor=actor
+        ):
             changes.append(f"draft eligibility rules for “{program.name}” (to review)")
         program_objs[sid] = program
         result.counts["services"] += 1
@@ -933,13 +935,13 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
         result.counts["service_at_locations"] += 1
 
 
-def _draft_rule_set(program: Program, *, source: str) -> RuleSet | None:
+def _draft_rule_set(program: Program, *, source: str, actor) -> RuleSet | None:
     """The published ages and eligibility text as a DRAFT rule set for an administrator to
     review; drafts do not affect screening until approved."""
     if not (program.eligibility_description or program.minimum_age or program.maximum_age):
         return None
     last = program.rule_sets.order_by("-version").values_list("version", flat=True).first()
-    rule_set = RuleSet.objects.create(
+    rule_set = RuleSet(
         program=program,
         version=(last or 0) + 1,
         effective_from=timezone.localdate(),
@@ -949,6 +951,8 @@ def _draft_rule_set(program: Program, *, source: str) -> RuleSet | None:
             f"{program.eligibility_description or '(none)'}"
         ),
     )
+    rule_set._history_user = actor
+    rule_set.save()
     citation = f"HSDS service {program.hsds_id} ({source})"
     bounds = [
         (Operator.GTE, program.minimum_age, f"Aged {program.minimum_age} or over (as published)."),
@@ -956,7 +960,7 @@ def _draft_rule_set(program: Program, *, source: str) -> RuleSet | None:
     ]
     for position, (operator, age, explanation) in enumerate(bounds):
         if age is not None:
-            Criterion.objects.create(
+            criterion = Criterion(
                 rule_set=rule_set,
                 position=position,
                 fact="age",
@@ -965,6 +969,8 @@ def _draft_rule_set(program: Program, *, source: str) -> RuleSet | None:
                 explanation=explanation,
                 citation=citation,
             )
+            criterion._history_user = actor
+            criterion.save()
     return rule_set
 
 

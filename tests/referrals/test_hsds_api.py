@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from referrals.hsds import organization_hsds_id, taxonomies, taxonomy_terms
 from referrals.models import DirectoryPublishing, Program, ServiceAtLocation
 from tests.conftest import login
-from tests.factories import AgencyFactory, LocationFactory, ProgramFactory
+from tests.factories import AgencyFactory, LocationFactory, ProgramFactory, UserFactory
 from tests.referrals.hsds_schema import errors, page_errors
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +179,19 @@ def test_query_count_does_not_grow_with_the_directory(
     with django_assert_num_queries(queries):
         body = client.get(url).json()
     assert len(body[rows]) == many
+
+
+def test_an_administrator_turns_public_access_on_in_the_admin(directory):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    browser = login(HttpClient(), admin)
+    response = browser.post(
+        "/admin/referrals/directorypublishing/add/", {"hsds_api_public": "on"}, follow=True
+    )
+    assert response.status_code == 200
+    setting = DirectoryPublishing.objects.get()
+    assert setting.pk == 1 and setting.hsds_api_public
+    assert setting.history.get().history_user == admin
+    assert HttpClient().get("/hsds/services").status_code == 200
+    # One row only: no second "add", no delete.
+    assert browser.get("/admin/referrals/directorypublishing/add/").status_code == 403
+    assert browser.get("/admin/referrals/directorypublishing/1/delete/").status_code == 403

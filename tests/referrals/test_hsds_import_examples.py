@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from casework.models import Organization
 from referrals.eligibility import EligibilityStatus, screen_facts
 from referrals.models import Location, Program, RuleSet, ServiceAtLocation
+from tests.factories import UserFactory
 from tests.referrals.hsds_schema import EXAMPLES
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,14 @@ def test_bad_nested_record_names_its_path_and_imports_nothing(tmp_path):
     with pytest.raises(CommandError, match=r"“minimum_age”: “twelve” is not a number"):
         call_command("import_hsds", str(path))
     assert counts() == (0, 0, 0, 0)
+
+
+def test_the_history_names_the_importer():
+    admin = UserFactory(username="directory-admin", is_staff=True)
+    call_command("import_hsds", str(EXAMPLES / "service_full.json"), "--actor", admin.username)
+    program = Program.objects.get(hsds_id=SERVICE_ID)
+    assert program.history.get().history_user == admin
+    assert RuleSet.history.get().history_user == admin
+    assert Location.history.get().history_user == admin
+    with pytest.raises(CommandError, match="No user named “nobody”; nothing was imported"):
+        call_command("import_hsds", str(EXAMPLES / "service_full.json"), "--actor", "nobody")
