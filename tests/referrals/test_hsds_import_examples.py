@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 
 from casework.models import Organization
 from referrals.eligibility import EligibilityStatus, screen_facts
+from referrals.hsds import export_hsds, import_hsds, load_hsds_file
 from referrals.models import Location, Program, RuleSet, ServiceAtLocation
 from tests.factories import UserFactory
-from tests.referrals.hsds_schema import EXAMPLES
+from tests.referrals.hsds_schema import EXAMPLES, document_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +266,22 @@ def test_the_history_names_the_importer():
     assert Location.history.get().history_user == admin
     with pytest.raises(CommandError, match="No user named “nobody”; nothing was imported"):
         call_command("import_hsds", str(EXAMPLES / "service_full.json"), "--actor", "nobody")
+
+
+def test_what_was_imported_exports_valid_and_round_trips(tmp_path):
+    for name in DIRECTORY_EXAMPLES:
+        call_command("import_hsds", str(EXAMPLES / name))
+    document = export_hsds()
+    assert document_errors(document) == []
+    service = next(s for s in document["services"] if s["id"] == SERVICE_ID)
+    assert service["organization_id"] == ORGANIZATION_ID
+    assert (service["minimum_age"], service["maximum_age"]) == (12, 100)
+    assert service["schedules"][0]["byday"] == "TH,FR"
+    assert service["cost_options"][0]["amount"] == 35
+    assert {a["extent_type"] for a in service["service_areas"]} == {"geojson"}
+    # Casebridge's own export imports back without any change.
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    before = (counts(), history_rows())
+    result = import_hsds(load_hsds_file(str(path)), source=str(path))
+    assert result.changes == [] and (counts(), history_rows()) == before
