@@ -11,9 +11,8 @@ import uuid
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from casework.models import Organization, OrganizationKind
 
@@ -33,13 +32,15 @@ def _json(data, status=200) -> JsonResponse:
 
 
 def hsds_endpoint(view):
-    """Public-or-staff check (404 otherwise), GET only, and bad parameters as a 400 message."""
+    """Public-or-staff check first (404 otherwise, whatever the method), then GET/HEAD only;
+    bad parameters answer 400 with a message."""
 
     @login_not_required
-    @require_GET
     def wrapper(request, *args, **kwargs):
         if not hsds_api_allowed(request.user):
             raise Http404
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         try:
             return view(request, *args, **kwargs)
         except BadRequest as exc:

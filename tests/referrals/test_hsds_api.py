@@ -195,3 +195,12 @@ def test_an_administrator_turns_public_access_on_in_the_admin(directory):
     # One row only: no second "add", no delete.
     assert browser.get("/admin/referrals/directorypublishing/add/").status_code == 403
     assert browser.get("/admin/referrals/directorypublishing/1/delete/").status_code == 403
+
+
+def test_the_api_only_reads(directory, personas):
+    client = login(HttpClient(), personas.navigator_a)
+    assert client.head("/hsds/services").status_code == 200
+    assert client.post("/hsds/services", {"name": "x"}).status_code == 405
+    assert client.delete(f"/hsds/services/{directory.hsds_id}").status_code == 405
+    assert Program.objects.get().name == directory.name
+    assert HttpClient().post("/hsds/services").status_code == 404  # closed: 404 first
