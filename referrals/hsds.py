@@ -730,6 +730,11 @@ def parse_hsds(data, *, source: str) -> Parsed:
         zips, county, other_areas = _service_areas(ctx, obj)
         phones = _list(ctx, obj, "phones")
         contacts = _list(ctx, obj, "contacts")
+        for name, items in (("phones", phones), ("contacts", contacts)):
+            if len(items) > 1:
+                ctx.notice(
+                    name, f"Casebridge keeps the first of {len(items)}; the others are left out"
+                )
         documents = [_str(ctx, d, "document") for d in _list(ctx, obj, "required_documents")]
         minimum_age, maximum_age = _age(ctx, obj, "minimum_age"), _age(ctx, obj, "maximum_age")
         if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age:

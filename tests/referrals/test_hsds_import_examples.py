@@ -103,6 +103,10 @@ def test_service_full_keeps_what_casebridge_models():
     assert program.languages == ["ur"]
     assert program.required_documents.startswith("Any official identification document")
     assert program.contact_name == "Ann Persona"
+    with_two_phones = json.loads((EXAMPLES / "service_full.json").read_text())
+    with_two_phones["phones"].append({"id": LOCATION_ID, "number": "408-555-0100"})
+    result = import_hsds(with_two_phones, source="two-phones.json")
+    assert any("“phones”: Casebridge keeps the first of 2" in n for n in result.notices)
     assert program.contact_phone == '"+44 1234 234567"'
     assert program.website == "http://example.com/counselling"
     assert program.last_verified_on == datetime.date(2005, 1, 1)
