@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/language/", views_account.language_update, name="language_update"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
+    path("hsds/", include("referrals.urls_hsds")),
     path("reports/", include("reports.urls")),
     path("", include("casework.urls")),
 ]

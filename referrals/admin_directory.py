@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .eligibility.catalogue import FACTS, OPERATORS_FOR_KIND
-from .models import Criterion, Location, PovertyGuideline, Program, RuleSet, ServiceAtLocation
+from .models import (
+    Criterion,
+    DirectoryPublishing,
+    Location,
+    PovertyGuideline,
+    Program,
+    RuleSet,
+    ServiceAtLocation,
+)
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -72,7 +80,14 @@ class ProgramAdmin(SimpleHistoryAdmin):
     inlines = [ServiceAtLocationInline]
     fieldsets = (
         (None, {"fields": ("agency", "name", "description", "need_categories", "languages")}),
-        (_("Service area"), {"fields": ("service_area_zips", "service_area_county")}),
+        (
+            _("Service area"),
+            {"fields": ("service_area_zips", "service_area_county", "service_areas_other")},
+        ),
+        (
+            _("Eligibility as published"),
+            {"fields": ("eligibility_description", "minimum_age", "maximum_age")},
+        ),
         (
             _("Contact"),
             {"fields": ("contact_name", "contact_phone", "contact_email", "website")},
@@ -83,6 +98,8 @@ class ProgramAdmin(SimpleHistoryAdmin):
                 "fields": (
                     "required_documents",
                     "cost",
+                    "cost_options",
+                    "schedules",
                     "capacity_status",
                     "last_verified_on",
                     "is_active",
@@ -185,9 +202,10 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "effective_from",
         "effective_to",
         "guideline_year",
+        "is_draft",
         "criteria_count",
     )
-    list_filter = ("guideline_year", "program__agency")
+    list_filter = ("is_draft", "guideline_year", "program__agency")
     list_select_related = ("program",)
     search_fields = ("program__name",)
     autocomplete_fields = ["program"]
@@ -215,3 +233,20 @@ class PovertyGuidelineAdmin(SimpleHistoryAdmin):
     list_display = ("year", "household_size", "annual_amount", "source")
     list_filter = ("year",)
     ordering = ("-year", "household_size")
+
+
+@admin.register(DirectoryPublishing)
+class DirectoryPublishingAdmin(SimpleHistoryAdmin):
+    """One row (pk 1): whether the HSDS read API at /hsds/ is open without signing in."""
+
+    list_display = ("__str__", "hsds_api_public")
+
+    def has_add_permission(self, request):
+        return not DirectoryPublishing.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)

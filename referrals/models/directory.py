@@ -27,7 +27,8 @@ class Location(models.Model):
     address_1 = models.CharField(_("street address"), max_length=200)
     address_2 = models.CharField(_("suite, floor"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, default="San José")
-    state_province = models.CharField(_("state"), max_length=2, default="CA")
+    # Two-letter code for US states; other directories' regions are kept as written.
+    state_province = models.CharField(_("state"), max_length=100, default="CA")
     postal_code = models.CharField(_("ZIP code"), max_length=10)
     hours = models.TextField(_("hours"), blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -84,6 +85,32 @@ class Program(models.Model):
     website = models.URLField(_("website"), blank=True)
     required_documents = models.TextField(_("what to bring"), blank=True)
     cost = models.CharField(_("cost"), max_length=200, blank=True)
+    # HSDS fields kept as published, for the directory and its export. Imported ages and
+    # eligibility text also become a DRAFT rule set that an administrator reviews.
+    eligibility_description = models.TextField(_("who is eligible (as published)"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    schedules = models.JSONField(
+        _("opening times"),
+        default=list,
+        blank=True,
+        help_text=_('HSDS 3.0 schedule objects, e.g. [{"description": "Mon–Fri 9–5"}].'),
+    )
+    cost_options = models.JSONField(
+        _("cost options"),
+        default=list,
+        blank=True,
+        help_text=_("HSDS 3.0 cost_option objects: option, amount, currency, dates."),
+    )
+    service_areas_other = models.JSONField(
+        _("other service areas"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Imported service areas Casebridge cannot check (e.g. GeoJSON). They never make "
+            "a client ineligible."
+        ),
+    )
     capacity_status = models.CharField(
         _("capacity"),
         max_length=16,
