@@ -103,7 +103,7 @@ def test_translations_keep_every_placeholder(language):
 def _client_facing_msgids() -> set[str]:
     """What a client's packet shows through gettext: the screening reasons' sentences, the
     facts they name, the values of those facts, and the client's needs. (The packet's fixed
-    phrases come from referrals/packets/i18n.py instead.)"""
+    phrases are gettext messages too: referrals/packets/phrases.py.)"""
     from casework.models.intake import Need
     from referrals.eligibility.catalogue import FACTS, FactKind
     from referrals.eligibility.explain import MESSAGES
