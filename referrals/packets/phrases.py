@@ -30,6 +30,7 @@ PHRASES = {
     "agency": pgettext_lazy("referral packet", "Agency"),
     "where": pgettext_lazy("referral packet", "Where to go"),
     "hours": pgettext_lazy("referral packet", "Hours"),
+    "directions": pgettext_lazy("referral packet", "How to get there"),
     "contact": pgettext_lazy("referral packet", "Contact"),
     "phone": pgettext_lazy("referral packet", "Phone"),
     "email": pgettext_lazy("referral packet", "Email"),
