@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Language, Organization, OrganizationKind
 from casework.models.intake import Need
+from casework.validation import BoundedDateField
 from referrals.models import Program
 
 from .metrics import ReportFilters
@@ -55,8 +56,8 @@ class _NameChoiceField(forms.ModelChoiceField):
 class ReportFilterForm(forms.Form):
     """The dashboard's period and slices (GET parameters; the CSV export takes the same)."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(kind="report", label=_("From"))
+    end = BoundedDateField(kind="report", label=_("To"))
     center = _NameChoiceField(
         label=_("Community center"),
         queryset=Organization.objects.filter(kind=OrganizationKind.COMMUNITY_CENTER).only(
@@ -91,7 +92,7 @@ class ReportFilterForm(forms.Form):
         label=_("Client ZIP code"),
         max_length=5,
         required=False,
-        validators=[RegexValidator(r"^\d{5}$", _("Enter a 5-digit ZIP code."))],
+        validators=[RegexValidator(r"^[0-9]{5}$", _("Enter a 5-digit ZIP code."))],
     )
 
     def __init__(self, *args, **kwargs):
@@ -151,8 +152,8 @@ class ReportFilterForm(forms.Form):
 
 
 class ReportRunForm(forms.Form):
-    week = forms.DateField(
+    week = BoundedDateField(
+        kind="report",
         label=_("Week"),
         help_text=_("Any day of the week to report on (Monday to Sunday)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
