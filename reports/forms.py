@@ -14,14 +14,16 @@ from casework.validation import BoundedDateField
 from referrals.models import Program
 
 from .metrics import ReportFilters
+from .periods import whole_period
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 28
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The four whole weeks (Monday to Sunday) ending with the current week."""
     today = today or timezone.localdate()
-    return today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
+    return whole_period(today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today)
 
 
 class FastSelect(forms.Select):
@@ -119,6 +121,8 @@ class ReportFilterForm(forms.Form):
                 raise forms.ValidationError(
                     _("Choose a period of at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
                 )
+            # Disclosure control (docs/metrics.md): whole weeks or whole months only.
+            cleaned["start"], cleaned["end"] = whole_period(start, end)
         return cleaned
 
     def to_filters(self) -> ReportFilters:
