@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import date_format
@@ -119,8 +119,8 @@ def consent_expiry_problem(given_on, expires_on) -> str | None:
 
 # Digits and control characters -------------------------------------------------------------
 
-# Unicode decimal digits other than 0-9 (Arabic-Indic, Devanagari, fullwidth ...) and other
-# digit-like characters (superscripts, circled numbers) that Python's int() handles unevenly.
+# Any non-ASCII character in a typed number: other scripts' digits (٣, ३), fullwidth (３) and
+# superscripts (²), which int(), Decimal() and strptime() accept or refuse unevenly.
 _NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
@@ -140,9 +140,6 @@ def strip_bidi(value: str) -> str:
     """Removes bidirectional control characters (right-to-left override and the like), which
     can make a name read differently from how it sorts, searches and prints."""
     return _BIDI_RE.sub("", value or "")
-
-
-prohibit_nul = ProhibitNullCharactersValidator()
 
 
 def has_nul(value) -> bool:

@@ -271,3 +271,13 @@ def test_bidi_controls_are_stripped_from_names(client, personas):
     org.save()
     org.refresh_from_db()
     assert org.name == "Agency X"
+
+
+@pytest.mark.parametrize("q", ["CB-\x00", "CB-" + "X" * 100])
+def test_inbox_reference_filter_refuses_nul_and_overlong_text(client, personas, q):
+    login(client, personas.partner_x)
+    response = client.get(reverse("referrals:inbox"), {"q": q})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="usa-error-message"' in page
+    assert 'maxlength="16"' in page
