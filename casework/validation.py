@@ -96,10 +96,12 @@ class DateInRange:
 
 def consent_expiry_latest(given_on: datetime.date) -> datetime.date:
     """The latest expiry allowed for a consent given on ``given_on``."""
-    try:
-        return given_on.replace(year=given_on.year + CONSENT_MAX_YEARS)
-    except ValueError:  # 29 February
-        return given_on.replace(year=given_on.year + CONSENT_MAX_YEARS, day=28)
+    year = given_on.year + CONSENT_MAX_YEARS
+    if year > datetime.MAXYEAR:  # a date the range check refuses anyway; never raise here
+        return datetime.date.max
+    if (given_on.month, given_on.day) == (2, 29):
+        return datetime.date(year, 2, 28)
+    return given_on.replace(year=year)
 
 
 def consent_expiry_problem(given_on, expires_on) -> str | None:

@@ -281,3 +281,20 @@ def test_inbox_reference_filter_refuses_nul_and_overlong_text(client, personas, 
     page = response.content.decode()
     assert 'class="usa-error-message"' in page
     assert 'maxlength="16"' in page
+
+
+def test_model_validation_of_a_consent_given_in_9999_raises_no_error_but_its_message(
+    personas, client_a
+):
+    """What the admin runs: the far-future date is refused, nothing overflows."""
+    consent = Consent(
+        client=client_a,
+        scopes=["contact"],
+        method="verbal",
+        given_on=datetime.date(9999, 12, 31),
+        expires_on=datetime.date(9999, 12, 31),
+        recorded_by=personas.navigator_a,
+    )
+    with pytest.raises(ValidationError) as caught:
+        consent.full_clean()
+    assert "given_on" in caught.value.message_dict
