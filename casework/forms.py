@@ -16,32 +16,27 @@ from .models import Client, HouseholdMember, IntakeInterview, Role, User
 from .models.consent import CONSENT_DEFAULT_DAYS, ConsentMethod, ConsentScope
 from .models.intake import Benefit, IncomeSource, Need
 from .selectors import partner_agencies
+from .validation import (
+    DATE_INPUT_FORMATS,
+    AsciiDecimalField,
+    AsciiIntegerField,
+    BoundedDateField,
+    LimitedTextField,
+    consent_expiry_problem,
+)
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"]
 DATE_HELP = _("For example 03/14/1985 or 1985-03-14.")
 NONE_OF_THESE = "__none__"
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _date_field(label, *, required=False, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=DateInput(),
-        **kwargs,
-    )
+def _date_field(label, *, kind, required=False, **kwargs) -> forms.DateField:
+    return BoundedDateField(kind=kind, label=label, required=required, **kwargs)
 
 
 def _birth_date_field() -> forms.DateField:
     """Typed, not picked: a calendar is slow for dates decades ago (USWDS memorable date)."""
-    return forms.DateField(
+    return BoundedDateField(
+        kind="birth",
         label=_("Date of birth"),
         required=False,
         input_formats=DATE_INPUT_FORMATS,
@@ -96,7 +91,7 @@ class UswdsMixin:
 class ZipCodeField(forms.CharField):
     def clean(self, value):
         value = super().clean(value).strip()
-        if value and not re.fullmatch(r"\d{5}(-\d{4})?", value):
+        if value and not re.fullmatch(r"[0-9]{5}(-[0-9]{4})?", value):
             raise ValidationError(_("Enter a 5-digit ZIP code, like 95112."))
         return value
 
@@ -146,14 +141,6 @@ class ClientForm(UswdsMixin, forms.ModelForm):
             del self.fields["confirm_duplicates"]
         self._style()
 
-    def clean_date_of_birth(self):
-        dob = self.cleaned_data.get("date_of_birth")
-        if dob and dob > timezone.localdate():
-            raise ValidationError(_("The date of birth cannot be in the future."))
-        if dob and dob.year < 1900:
-            raise ValidationError(_("Check the year of the date of birth."))
-        return dob
-
     @property
     def chosen_center(self):
         if "center" in self.fields:
@@ -174,7 +161,7 @@ class HouseholdMemberForm(UswdsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"] = _birth_date_field()
-        self.fields["age"] = forms.IntegerField(
+        self.fields["age"] = AsciiIntegerField(
             label=_("Age"),
             required=False,
             min_value=0,
@@ -186,8 +173,6 @@ class HouseholdMemberForm(UswdsMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         dob, age = data.get("date_of_birth"), data.get("age")
-        if dob and dob > timezone.localdate():
-            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
         if dob and age is not None:
             self.add_error("age", _("Give either the age or the date of birth, not both."))
         return data
@@ -264,7 +249,8 @@ class ChildrenAgesField(forms.CharField):
         for part in re.split(r"[,\s;]+", value):
             if not part:
                 continue
-            if not part.isdigit() or int(part) > 25:
+            # [0-9], not isdigit(): "²" is a digit to isdigit() but not to int().
+            if not re.fullmatch(r"[0-9]{1,2}", part) or int(part) > 25:
                 raise ValidationError(
                     _(
                         "Enter ages as whole numbers from 0 to 25, separated by commas, "
@@ -275,7 +261,7 @@ class ChildrenAgesField(forms.CharField):
         return ages
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(AsciiDecimalField):
     """Accepts "$1,900" and "1900.50"."""
 
     def to_python(self, value):
@@ -322,8 +308,8 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
         (_("Notes"), ["summary"]),
     ]
 
-    interview_date = _date_field(_("Interview date"), required=True)
-    household_size = forms.IntegerField(
+    interview_date = _date_field(_("Interview date"), kind="interview", required=True)
+    household_size = AsciiIntegerField(
         label=_("Household size"),
         required=False,
         min_value=1,
@@ -370,6 +356,7 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
         none_label=_("No needs right now"),
         help_text=_("Leave all unticked if not asked."),
     )
+    summary = LimitedTextField(kind="note", label=_("Interview notes"), required=False, rows=4)
 
     class Meta:
         model = IntakeInterview
@@ -401,14 +388,12 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
             "housing_status": _("Housing"),
             "health_insurance": _("Health insurance"),
             "immigration_status": _("Immigration status"),
-            "summary": _("Interview notes"),
         }
         help_texts = {
             "immigration_status": _(
                 "Optional — only ask if the client wants help that depends on it; never required."
             ),
         }
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, client, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -441,12 +426,6 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
         if self.instance.pk and self.instance.children_ages == []:
             self.initial["no_children"] = True
         self._style()
-
-    def clean_interview_date(self):
-        day = self.cleaned_data["interview_date"]
-        if day > timezone.localdate() + datetime.timedelta(days=1):
-            raise ValidationError(_("The interview date cannot be in the future."))
-        return day
 
     def clean(self):
         data = super().clean()
@@ -493,9 +472,10 @@ class ConsentForm(UswdsMixin, forms.Form):
         choices=ConsentMethod.choices,
         widget=forms.RadioSelect,
     )
-    given_on = _date_field(_("Given on"), required=True)
+    given_on = _date_field(_("Given on"), kind="consent_given", required=True)
     expires_on = _date_field(
         _("Expires on"),
+        kind="consent_expiry",
         required=False,
         help_text=_("One year after it was given unless you choose another date."),
     )
@@ -509,18 +489,27 @@ class ConsentForm(UswdsMixin, forms.Form):
         self.initial.setdefault("method", ConsentMethod.VERBAL)
         self._style()
 
+    def clean(self):
+        data = super().clean()
+        given, expires = data.get("given_on"), data.get("expires_on")
+        problem = consent_expiry_problem(given, expires)
+        if problem:
+            self.add_error("expires_on", problem)
+        return data
+
 
 class ConsentRevokeForm(UswdsMixin, forms.Form):
-    note = forms.CharField(
+    note = LimitedTextField(
+        kind="short_note",
         label=_("Why is consent revoked?"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text=_("For example: the client asked by phone on this date."),
     )
 
 
 class NoteForm(UswdsMixin, forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = LimitedTextField(kind="note", label=_("Note"))
 
 
 class ClientSearchForm(forms.Form):

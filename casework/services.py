@@ -24,6 +24,7 @@ from .models import (
 )
 from .models.consent import CONSENT_DEFAULT_DAYS, ConsentScope
 from .signals import consent_revoked
+from .validation import consent_expiry_problem, date_bounds, date_range_message, text_problem
 
 
 def _save_as(instance, actor, **kwargs) -> None:
@@ -113,6 +114,9 @@ def note_add(*, actor: User, client: Client, body: str) -> Note:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something before saving the note.")})
+    problem = text_problem(body, kind="note")
+    if problem:
+        raise ValidationError({"body": problem})
     note = Note(client=client, author=actor, body=body)
     note.full_clean()
     note.save()
@@ -165,9 +169,15 @@ def consent_record(
     elif any(org.kind != OrganizationKind.PARTNER_AGENCY for org in recipients):
         errors["recipients"] = _("Consent can only name partner agencies.")
     given_on = given_on or timezone.localdate()
-    expires_on = expires_on or given_on + datetime.timedelta(days=CONSENT_DEFAULT_DAYS)
-    if expires_on < given_on:
-        errors["expires_on"] = _("The expiry date must be on or after the date consent was given.")
+    earliest, latest = date_bounds("consent_given")
+    if not earliest <= given_on <= latest:
+        # Checked before any date arithmetic: 9999-12-31 plus a year does not exist.
+        errors["given_on"] = date_range_message(earliest, latest)
+    else:
+        expires_on = expires_on or given_on + datetime.timedelta(days=CONSENT_DEFAULT_DAYS)
+        problem = consent_expiry_problem(given_on, expires_on)
+        if problem:
+            errors["expires_on"] = problem
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -191,6 +201,9 @@ def consent_revoke(*, actor: User, consent: Consent, note: str = "") -> Consent:
         raise ValidationError(_("This consent was already revoked."))
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
+    problem = text_problem(note or "", kind="short_note")
+    if problem:
+        raise ValidationError({"note": problem})
     consent.revocation_note = note
     _save_as(consent, actor)
     # Referrals listen and end the agencies' access in this same transaction.

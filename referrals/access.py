@@ -21,6 +21,8 @@ from casework.access import agencies_of, centers_of
 
 from .models import DirectoryPublishing, Referral, ReferralStatus
 
+REFERENCE_CODE_MAX = Referral._meta.get_field("reference_code").max_length
+
 
 class ReferralSide(StrEnum):
     NONE = "none"
@@ -69,7 +71,11 @@ def get_referral_or_404(*, user, pk=None, reference_code=None) -> Referral:
     )
     try:
         if reference_code is not None:
-            referral = qs.filter(reference_code=str(reference_code)).first()
+            code = str(reference_code)
+            # A NUL byte cannot reach PostgreSQL (it would raise, a 500): no such referral.
+            if "\x00" in code or len(code) > REFERENCE_CODE_MAX:
+                raise Http404
+            referral = qs.filter(reference_code=code).first()
         else:
             referral = qs.filter(pk=int(pk)).first()
     except (TypeError, ValueError) as exc:

@@ -2,13 +2,16 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .access import REFERENCE_CODE_MAX
 from .models import Program, Referral, ReferralStatus, Urgency
 
 
 class InboxFilter(django_filters.FilterSet):
     """Filters of the partner inbox; the programs offered are the user's agencies' own."""
 
-    q = django_filters.CharFilter(label=_("Reference code"), method="filter_reference")
+    q = django_filters.CharFilter(
+        label=_("Reference code"), method="filter_reference", max_length=REFERENCE_CODE_MAX
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ReferralStatus.choices, empty_label=_("Any status")
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.intake import Need
+from casework.validation import LimitedTextField
 
 from .models import DecidedBy, Outcome, Program, RejectionReason, Urgency
 
@@ -29,15 +30,15 @@ class ReferralSendForm(forms.Form):
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
-    reason = forms.CharField(
+    reason = LimitedTextField(
+        kind="reason",
         label=_("Reason for referral"),
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the client needs and why this program."),
     )
-    note_to_agency = forms.CharField(
+    note_to_agency = LimitedTextField(
+        kind="reason",
         label=_("Note to the agency"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Best time to call, interpreter needed, documents the client has."),
     )
 
@@ -48,9 +49,7 @@ class ReferralSendForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = LimitedTextField(kind="reason", label=_("Note"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

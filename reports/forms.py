@@ -10,17 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Language, Organization, OrganizationKind
 from casework.models.intake import Need
+from casework.validation import BoundedDateField
 from referrals.models import Program
 
 from .metrics import ReportFilters
+from .periods import whole_period
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 28
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The four whole weeks (Monday to Sunday) ending with the current week."""
     today = today or timezone.localdate()
-    return today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
+    return whole_period(today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today)
 
 
 class FastSelect(forms.Select):
@@ -55,8 +58,8 @@ class _NameChoiceField(forms.ModelChoiceField):
 class ReportFilterForm(forms.Form):
     """The dashboard's period and slices (GET parameters; the CSV export takes the same)."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(kind="report", label=_("From"))
+    end = BoundedDateField(kind="report", label=_("To"))
     center = _NameChoiceField(
         label=_("Community center"),
         queryset=Organization.objects.filter(kind=OrganizationKind.COMMUNITY_CENTER).only(
@@ -91,7 +94,7 @@ class ReportFilterForm(forms.Form):
         label=_("Client ZIP code"),
         max_length=5,
         required=False,
-        validators=[RegexValidator(r"^\d{5}$", _("Enter a 5-digit ZIP code."))],
+        validators=[RegexValidator(r"^[0-9]{5}$", _("Enter a 5-digit ZIP code."))],
     )
 
     def __init__(self, *args, **kwargs):
@@ -118,6 +121,8 @@ class ReportFilterForm(forms.Form):
                 raise forms.ValidationError(
                     _("Choose a period of at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
                 )
+            # Disclosure control (docs/metrics.md): whole weeks or whole months only.
+            cleaned["start"], cleaned["end"] = whole_period(start, end)
         return cleaned
 
     def to_filters(self) -> ReportFilters:
@@ -151,8 +156,8 @@ class ReportFilterForm(forms.Form):
 
 
 class ReportRunForm(forms.Form):
-    week = forms.DateField(
+    week = BoundedDateField(
+        kind="report",
         label=_("Week"),
         help_text=_("Any day of the week to report on (Monday to Sunday)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -35,6 +35,8 @@ from django.db.models.aggregates import Aggregate
 from casework.models.intake import Need
 from referrals.models import Outcome, Referral, ReferralStatus
 
+from .periods import add_months, is_whole_months, months_between
+
 DIGITAL_NEED = Need.DIGITAL_ACCESS.value
 NOT_RECORDED = ""  # outcome key for closed referrals without a recorded outcome
 
@@ -183,10 +185,14 @@ class ReportFilters:
         return (self.end - self.start).days + 1
 
     def previous(self) -> ReportFilters:
-        """The period of equal length just before this one, with the same slices."""
-        length = datetime.timedelta(days=self.days)
+        """The period of equal length just before this one, with the same slices (the same
+        number of calendar months before a period of whole months)."""
+        if is_whole_months(self.start, self.end):
+            start = add_months(self.start, -months_between(self.start, self.end))
+        else:
+            start = self.start - datetime.timedelta(days=self.days)
         return ReportFilters(
-            start=self.start - length,
+            start=start,
             end=self.start - datetime.timedelta(days=1),
             center_id=self.center_id,
             agency_id=self.agency_id,

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.validation import DateInRange
+
 
 class RunState(models.TextChoices):
     PENDING = "pending", _("Waiting to start")
@@ -33,7 +35,9 @@ class ReportRun(models.Model):
     kind = models.CharField(
         _("kind"), max_length=16, choices=RunKind.choices, default=RunKind.ON_DEMAND
     )
-    week_start = models.DateField(_("week starting"))  # a Monday
+    week_start = models.DateField(
+        _("week starting"), validators=[DateInRange("report")]
+    )  # a Monday
     state = models.CharField(
         _("state"), max_length=16, choices=RunState.choices, default=RunState.PENDING
     )

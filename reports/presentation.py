@@ -16,6 +16,11 @@ Suppression rules (settings.REPORT_MIN_COUNT, "MIN" below, 5 by default):
 5. A change against the previous period is shown only when both figures are shown.
 6. Counts that would let a suppressed cell be derived (responded, accepted) are not shown;
    only the rates built from them, under rule 3.
+7. Differencing (docs/metrics.md): a count of MIN or more is rounded to the nearest multiple of
+   settings.REPORT_ROUNDING_BASE (5; 7 shows as 5, 8 as 10) and a rate is computed from the
+   rounded counts, so two reports that differ by a few referrals (the same slice over
+   overlapping periods, or neighbouring slices) show figures from which no exact count below
+   MIN can be worked out. Periods are whole weeks or whole months (``reports.periods``).
 No client name, id or any per-referral value is part of a report: only these aggregates.
 """
 
@@ -56,6 +61,16 @@ class Cell:
         return self.text
 
 
+def rounding_base() -> int:
+    return int(getattr(settings, "REPORT_ROUNDING_BASE", 5))
+
+
+def rounded(n: int) -> int:
+    """``n`` to the nearest multiple of the rounding base, halves up (7 -> 5, 8 -> 10)."""
+    base = rounding_base()
+    return base * ((n + base // 2) // base) if base > 1 else n
+
+
 def suppressed_text() -> str:
     return f"<{min_count()}"
 
@@ -63,7 +78,8 @@ def suppressed_text() -> str:
 def count_cell(n: int, *, force_suppress: bool = False) -> Cell:
     if force_suppress or n < min_count():
         return Cell(None, suppressed_text())
-    return Cell(n, f"{n:,}")
+    shown = max(rounded(n), min_count())  # never "0" or below the threshold after rounding
+    return Cell(shown, f"{shown:,}")
 
 
 def partition_cells(values: list[int], total: int) -> list[Cell]:
@@ -82,7 +98,8 @@ def rate_cell(numerator: int, denominator: int) -> Cell:
     m = min_count()
     if denominator <= 0 or numerator < m or denominator - numerator < m:
         return Cell(None, DASH)
-    pct = 100.0 * numerator / denominator
+    # From the rounded counts (rule 7): an exact ratio would undo the rounding.
+    pct = 100.0 * rounded(numerator) / rounded(denominator)
     return Cell(pct, f"{pct:.0f}%")
 
 
@@ -175,6 +192,12 @@ class PresentedReport:
         m = min_count()
         return [
             _("Counts below %(m)s are shown as “<%(m)s”.") % {"m": m},
+            _(
+                "To keep small numbers private, reports cover whole weeks (Monday to Sunday) "
+                "or whole calendar months, counts of %(m)s or more are rounded to the nearest "
+                "%(base)s, and rates are worked out from the rounded counts."
+            )
+            % {"m": m, "base": rounding_base()},
             _(
                 "Where a single hidden count could be worked out from a total, the next "
                 "smallest count is hidden too."

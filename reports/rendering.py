@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from casework.exports import safe_csv_writer
 
 from .presentation import PresentedReport
 
@@ -14,7 +15,7 @@ from .presentation import PresentedReport
 def report_csv(presented: PresentedReport) -> bytes:
     """One tidy table: section, row, measure, value (suppressed figures read "<5")."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_csv_writer(out)
     writer.writerow([_("Section"), _("Row"), _("Measure"), _("Value")])
     about = _("About this report")
     writer.writerow([about, _("Report"), "", presented.title])

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.models import Membership, Role, User
+from casework.validation import date_bounds, date_range_message
 
 from .metrics import ReportFilters, build_report
 from .models import ReportRun, RunKind, RunState
@@ -79,6 +80,9 @@ def report_run_request(
     constraint), and an on-demand request returns the week's run still pending or running
     instead of starting a second one. The task is enqueued after commit.
     """
+    earliest, latest = date_bounds("report")
+    if not earliest <= week_start <= latest:
+        raise ReportRunError(date_range_message(earliest, latest))
     week_start = week_start_of(week_start)
     if week_start > timezone.localdate():
         raise ReportRunError(_("That week has not started yet."))

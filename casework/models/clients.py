@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from ..validation import DateInRange, strip_bidi, text_validators
 from .choices import Language
 from .organizations import Organization
 
@@ -24,7 +25,9 @@ class Client(models.Model):
     legal_first_name = models.CharField(_("legal first name"), max_length=100)
     legal_last_name = models.CharField(_("legal last name"), max_length=100)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[DateInRange("birth")]
+    )
     phone = PhoneNumberField(_("phone"), blank=True, region="US")
     email = models.EmailField(_("email"), blank=True)
     address_line1 = models.CharField(_("street address"), max_length=200, blank=True)
@@ -70,10 +73,18 @@ class Client(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
+        self._strip_names()
         self.search_name = normalize_name(
             f"{self.legal_first_name} {self.preferred_name} {self.legal_last_name}"
         )
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self._strip_names()
+
+    def _strip_names(self) -> None:
+        for name in ("legal_first_name", "legal_last_name", "preferred_name"):
+            setattr(self, name, strip_bidi(getattr(self, name)))
 
     @property
     def display_name(self) -> str:
@@ -105,7 +116,9 @@ class HouseholdMember(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="household")
     name = models.CharField(_("name"), max_length=200, blank=True)
     relationship = models.CharField(_("relationship"), max_length=32, choices=Relationship.choices)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[DateInRange("birth")]
+    )
     age = models.PositiveSmallIntegerField(
         _("age"), null=True, blank=True, help_text=_("If the date of birth is not known.")
     )
@@ -120,6 +133,13 @@ class HouseholdMember(models.Model):
     def __str__(self) -> str:
         return self.name or self.get_relationship_display()
 
+    def save(self, *args, **kwargs):
+        self.name = strip_bidi(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.name = strip_bidi(self.name)
+
     def age_on(self, day) -> int | None:
         if self.date_of_birth:
             dob = self.date_of_birth
@@ -130,7 +150,7 @@ class HouseholdMember(models.Model):
 class Note(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("note"))
+    body = models.TextField(_("note"), validators=text_validators("note"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

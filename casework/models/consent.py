@@ -1,11 +1,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..validation import DateInRange, consent_expiry_problem, text_validators
 from .clients import Client
 from .organizations import Organization
 
@@ -52,8 +54,10 @@ class Consent(models.Model):
     method = models.CharField(
         _("how consent was given"), max_length=16, choices=ConsentMethod.choices
     )
-    given_on = models.DateField(_("given on"), default=timezone.localdate)
-    expires_on = models.DateField(_("expires on"))
+    given_on = models.DateField(
+        _("given on"), default=timezone.localdate, validators=[DateInRange("consent_given")]
+    )
+    expires_on = models.DateField(_("expires on"), validators=[DateInRange("consent_expiry")])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -67,7 +71,9 @@ class Consent(models.Model):
         blank=True,
         editable=False,
     )
-    revocation_note = models.TextField(_("revocation note"), blank=True)
+    revocation_note = models.TextField(
+        _("revocation note"), blank=True, validators=text_validators("short_note")
+    )
 
     history = HistoricalRecords(m2m_fields=[recipients])
     objects = ConsentQuerySet.as_manager()
@@ -90,6 +96,12 @@ class Consent(models.Model):
         if not self.expires_on and self.given_on:
             self.expires_on = self.given_on + datetime.timedelta(days=CONSENT_DEFAULT_DAYS)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        given, expires = self.given_on, self.expires_on
+        problem = consent_expiry_problem(given, expires)
+        if problem:
+            raise ValidationError({"expires_on": problem})
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.revoked_at is None and self.given_on <= day <= self.expires_on

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..validation import DateInRange, text_validators
 from .choices import Language
 from .clients import Client
 
@@ -101,7 +102,9 @@ class ImmigrationStatus(models.TextChoices):
 
 class IntakeInterview(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="intakes")
-    interview_date = models.DateField(_("interview date"), default=timezone.localdate)
+    interview_date = models.DateField(
+        _("interview date"), default=timezone.localdate, validators=[DateInRange("interview")]
+    )
     navigator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -154,7 +157,7 @@ class IntakeInterview(models.Model):
         blank=True,
     )
 
-    summary = models.TextField(_("interview notes"), blank=True)
+    summary = models.TextField(_("interview notes"), blank=True, validators=text_validators("note"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..validation import strip_bidi
 from .choices import Language
 
 
@@ -60,9 +61,13 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = strip_bidi(self.name)
         if not self.group_id:
             self.group, _created = Group.objects.get_or_create(name=f"org:{self.slug}")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.name = strip_bidi(self.name)
 
     @property
     def is_center(self) -> bool:

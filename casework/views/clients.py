@@ -9,7 +9,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..access import AccessLevel, centers_of, get_client_or_404
 from ..audit import access_log_append
-from ..forms import ClientForm, ClientSearchForm, ConsentForm, HouseholdMemberForm, NoteForm
+from ..forms import (
+    ClientForm,
+    ClientSearchForm,
+    ConsentForm,
+    ConsentRevokeForm,
+    HouseholdMemberForm,
+    NoteForm,
+)
 from ..models.accesslog import AccessAction
 from ..panels import render_client_panels
 from ..selectors import client_page_data, client_possible_duplicates, client_search, client_timeline
@@ -111,6 +118,7 @@ def client_detail(request, pk):
             "panels": render_client_panels(request, client),
             "note_form": NoteForm(),
             "consent_form": ConsentForm(),
+            "revoke_form": ConsentRevokeForm(),
         },
     )
 

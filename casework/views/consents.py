@@ -42,4 +42,6 @@ def consent_revoke(request, pk, consent_pk):
                 request,
                 _("Consent revoked. The agencies it named can no longer see this client."),
             )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(client_url(client, "consents"))

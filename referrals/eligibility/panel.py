@@ -5,6 +5,7 @@ form re-screens with another income or household size and saves nothing. Both do
 number of queries, whatever the number of programs.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -32,6 +33,8 @@ def parse_what_if(params) -> tuple[dict, list[str]]:
     income = (params.get("monthly_gross_income") or "").strip().replace("$", "").replace(",", "")
     if income:
         try:
+            if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,2})?", income):
+                raise InvalidOperation  # ASCII digits only: Decimal() takes "٣" and "1e9"
             value = Decimal(income)
             if not value.is_finite() or value < 0 or value > Decimal("10000000"):
                 raise InvalidOperation
@@ -40,7 +43,8 @@ def parse_what_if(params) -> tuple[dict, list[str]]:
             errors.append(_("Enter the monthly income as an amount in dollars, like 2300."))
     size = (params.get("household_size") or "").strip()
     if size:
-        if size.isdigit() and 1 <= int(size) <= MAX_HOUSEHOLD:
+        # [0-9], not isdigit(): "²" passes isdigit() and then fails int().
+        if re.fullmatch(r"[0-9]{1,3}", size) and 1 <= int(size) <= MAX_HOUSEHOLD:
             overrides["household_size"] = int(size)
         else:
             errors.append(

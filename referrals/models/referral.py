@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from casework.validation import text_validators
+
 from .directory import Program
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
@@ -124,8 +126,10 @@ class Referral(models.Model):
     urgency = models.CharField(
         _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE
     )
-    reason = models.TextField(_("reason for referral"))
-    note_to_agency = models.TextField(_("note to the agency"), blank=True)
+    reason = models.TextField(_("reason for referral"), validators=text_validators("reason"))
+    note_to_agency = models.TextField(
+        _("note to the agency"), blank=True, validators=text_validators("reason")
+    )
     # The screening result the referral was based on: status, reasons, missing facts,
     # rule-set id and version, screening date (referrals.eligibility produces it).
     screening_snapshot = models.JSONField(default=dict, blank=True)
@@ -144,7 +148,9 @@ class Referral(models.Model):
     decided_by = models.CharField(
         _("decided by"), max_length=16, choices=DecidedBy.choices, blank=True
     )
-    outcome_note = models.TextField(_("outcome note"), blank=True)
+    outcome_note = models.TextField(
+        _("outcome note"), blank=True, validators=text_validators("reason")
+    )
 
     # Follow-up (the daily reminder job)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -208,7 +214,7 @@ class ReferralEvent(models.Model):
     actor_organization = models.ForeignKey(
         "casework.Organization", on_delete=models.PROTECT, related_name="+", null=True
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=text_validators("reason"))
     code = models.CharField(max_length=32, blank=True)  # rejection reason or outcome
     at = models.DateTimeField(default=timezone.now)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from casework.access import centers_of
 from casework.models import Client, Consent, IntakeInterview, User
 from casework.models.intake import Need
+from casework.validation import text_problem
 from referrals.access import (
     ReferralSide,
     referral_grant,
@@ -161,8 +162,13 @@ def referral_send(
         )
     errors = {}
     reason = (reason or "").strip()
+    note_to_agency = (note_to_agency or "").strip()
     if not reason:
         errors["reason"] = _("Say why you are referring the client.")
+    for name, text in (("reason", reason), ("note_to_agency", note_to_agency)):
+        problem = text_problem(text, kind="reason")
+        if problem and name not in errors:
+            errors[name] = problem
     if need_category not in Need.values:
         errors["need_category"] = _("Choose the need this referral addresses.")
     if urgency not in Urgency.values:
@@ -186,7 +192,7 @@ def referral_send(
         need_category=need_category,
         urgency=urgency,
         reason=reason,
-        note_to_agency=(note_to_agency or "").strip(),
+        note_to_agency=note_to_agency,
         screening_snapshot=_screening_snapshot(intake=intake, program=program),
         status=ReferralStatus.REQUESTED,
         created_at=now,
@@ -292,6 +298,9 @@ def referral_transition(
         raise ReferralActionError(_conflict_message(locked, transition), code="conflict")
 
     note = (note or "").strip()
+    problem = text_problem(note, kind="reason")
+    if problem:
+        raise ReferralActionError({"note": problem}, code="note")
     if action == "reject":
         if code not in RejectionReason.values:
             raise ReferralActionError(

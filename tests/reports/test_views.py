@@ -85,7 +85,7 @@ def test_dashboard_shows_the_weeks_figures_and_no_client(client, outcome_data):
     response = client.get(reverse("reports:dashboard"), WEEK_QUERY)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "69%" in page and "8.5 h" in page and "35.0 h" in page
+    assert "67%" in page and "8.5 h" in page and "35.0 h" in page
     assert "&lt;5" in page  # suppressed counts
     assert "<svg" in page and 'role="img"' in page  # charts, each followed by its table
     assert page.count("<svg") == page.count('id="table-funnel"') + page.count(
@@ -134,8 +134,9 @@ def test_csv_export_has_suppressed_figures_and_no_client(client, outcome_data):
     assert "casebridge-referrals-2026-11-09-2026-11-15.csv" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == ["Section", "Row", "Measure", "Value"]
-    assert ["Key figures", "Referrals sent", "This period", "22"] in rows
-    assert ["Key figures", "Acceptance rate", "This period", "69%"] in rows
+    # 22 sent, 11 of 16 accepted: rounded to 20, and 10 of 15 (docs/metrics.md).
+    assert ["Key figures", "Referrals sent", "This period", "20"] in rows
+    assert ["Key figures", "Acceptance rate", "This period", "67%"] in rows
     assert ["Referral funnel", "Accepted", "This period", "<5"] in rows
     assert ["Partner scorecard", "Agency Z Housing", "Referrals received", "<5"] in rows
     text = "\n".join(",".join(r) for r in rows)
