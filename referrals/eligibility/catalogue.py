@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models.intake import (
     EmploymentStatus,
     HealthInsurance,
+    HouseholdImmigration,
     HousingStatus,
     ImmigrationStatus,
 )
@@ -185,6 +186,85 @@ FACTS: dict[str, Fact] = {
                 "immigration status?"
             ),
             ImmigrationStatus,
+        ),
+        Fact(
+            "client_monthly_income",
+            FactKind.MONEY,
+            _("Client's own monthly income"),
+            _("What is the client's own monthly income before taxes (not the household's)?"),
+        ),
+        Fact(
+            "is_tax_dependent",
+            FactKind.BOOLEAN,
+            _("Claimed as a tax dependent"),
+            _("Does someone else (a parent, for example) claim the client as a tax dependent?"),
+        ),
+        Fact(
+            "hours_worked_per_week",
+            FactKind.INTEGER,
+            _("Hours worked per week"),
+            _("How many hours a week does the client work (0 if none)?"),
+        ),
+        Fact(
+            "is_college_half_time",
+            FactKind.BOOLEAN,
+            _("In college at least half time"),
+            _("Is the client enrolled in college or university at least half time?"),
+        ),
+        Fact(
+            "is_former_foster_youth",
+            FactKind.BOOLEAN,
+            _("Former foster youth"),
+            _("Was the client ever in foster care?"),
+        ),
+        Fact(
+            "foster_care_exit_age",
+            FactKind.INTEGER,
+            _("Age when foster care ended"),
+            _("How old was the client when foster care ended?"),
+        ),
+        Fact(
+            "household_has_elderly_or_disabled",
+            FactKind.BOOLEAN,
+            _("Someone in the household is 60+ or disabled"),
+            _("Is anyone in the household 60 or older, or living with a disability?"),
+        ),
+        Fact(
+            "expected_babies",
+            FactKind.INTEGER,
+            _("Babies expected"),
+            _("How many babies are expected (1 for one baby, 2 for twins)?"),
+        ),
+        Fact(
+            "household_immigration_status",
+            FactKind.CHOICE,
+            _("Household members' immigration status"),
+            _(
+                "Only if the client is comfortable answering: does everyone in the household "
+                "have U.S. citizenship or a qualifying immigration status?"
+            ),
+            HouseholdImmigration,
+        ),
+        # Derived (never asked directly): the income and household size Medi-Cal's MAGI rules
+        # count. An unborn child counts in the size; a young adult of 19–20 whom nobody claims
+        # as a tax dependent is judged on their own income.
+        Fact(
+            "magi_monthly_income",
+            FactKind.MONEY,
+            _("Income Medi-Cal counts"),
+            _(
+                "What is the household's monthly income before taxes? If the client is 19 or "
+                "20: does anyone claim them as a tax dependent, and what is their own income?"
+            ),
+        ),
+        Fact(
+            "magi_household_size",
+            FactKind.INTEGER,
+            _("Household size Medi-Cal counts"),
+            _(
+                "How many people live in the household, including the client, and how many "
+                "babies are expected?"
+            ),
         ),
         *[
             Fact(name, FactKind.BOOLEAN, label, _BENEFITS_QUESTION)

@@ -186,6 +186,7 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         matches_need=not needs.isdisjoint(cp.needs),
         in_area=True if area_outcome == MET else (False if area_outcome == NOT_MET else None),
         notices=notices,
+        facts=facts,
     )
 
 

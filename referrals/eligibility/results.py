@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,7 @@ class ProgramResult:
     matches_need: bool = False
     in_area: bool | None = None
     notices: list[Reason] = field(default_factory=list)
+    facts: dict | None = None  # the facts screened (shared by every result of a screening)
 
     @property
     def program_id(self) -> int:
@@ -128,4 +130,19 @@ class ProgramResult:
             "screened_on": self.screened_on.isoformat(),
             "matches_need": self.matches_need,
             "in_area": self.in_area,
+            "facts": snapshot_facts(self.facts),
         }
+
+
+# Never copied onto a referral: a rule that used them says so in its reason.
+_PRIVATE_FACTS = frozenset({"immigration_status", "household_immigration_status"})
+
+
+def snapshot_facts(facts: dict | None) -> dict:
+    """The known facts a screening used, JSON-able (money and percentages as strings)."""
+    out = {}
+    for name, value in (facts or {}).items():
+        if value is None or name in _PRIVATE_FACTS:
+            continue
+        out[name] = str(value) if isinstance(value, Decimal) else value
+    return out
