@@ -39,6 +39,8 @@ class CompiledCriterion:
     number: Decimal | None = None  # value pre-parsed for numeric comparisons
     numbers: tuple | None = None  # between bounds / in-list as Decimals
     key: tuple = ()  # (fact, operator, value): equal tests are evaluated once per screening
+    if_not_met: str = "exclude"
+    notice: str = ""
 
 
 @dataclass(slots=True)
@@ -49,6 +51,7 @@ class CompiledRuleSet:
     effective_to: object
     guideline_year: int | None
     units: list  # [(key, [CompiledCriterion, ...])] in position order
+    value_formula: dict | None = None
 
     def covers(self, day) -> bool:
         return self.effective_from <= day and (
@@ -130,6 +133,8 @@ def _compile_criterion(c: Criterion) -> CompiledCriterion:
         any_of_group=c.any_of_group,
         explanation=c.explanation,
         citation=c.citation,
+        if_not_met=c.if_not_met,
+        notice=c.notice,
         key=(c.fact, c.operator, json.dumps(c.value, sort_keys=True), c.guideline_year),
     )
     value = c.value
@@ -166,6 +171,7 @@ def _load(stamp: tuple) -> Directory:
                 effective_to=rs.effective_to,
                 guideline_year=rs.guideline_year,
                 units=list(units.items()),
+                value_formula=rs.value_formula,
             )
         )
     programs = {}

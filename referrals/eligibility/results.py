@@ -12,14 +12,16 @@ from .explain import render, render_question
 
 class EligibilityStatus(models.TextChoices):
     LIKELY_ELIGIBLE = "likely_eligible", _("Likely eligible")
+    OPEN_TO_ALL = "open_to_all", _("Open to everyone in the service area")
     NEED_MORE_INFO = "need_more_info", _("Need more information")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
 
 STATUS_RANK = {
     EligibilityStatus.LIKELY_ELIGIBLE: 0,
-    EligibilityStatus.NEED_MORE_INFO: 1,
-    EligibilityStatus.NOT_ELIGIBLE: 2,
+    EligibilityStatus.OPEN_TO_ALL: 1,
+    EligibilityStatus.NEED_MORE_INFO: 2,
+    EligibilityStatus.NOT_ELIGIBLE: 3,
 }
 
 
@@ -79,6 +81,8 @@ class ProgramResult:
     in_area: bool | None = None
     notices: list[Reason] = field(default_factory=list)
     facts: dict | None = None  # the facts screened (shared by every result of a screening)
+    estimated_monthly_value: Decimal | None = None  # an estimate, never a promise
+    value_working: list[Reason] = field(default_factory=list)
 
     @property
     def program_id(self) -> int:
@@ -131,6 +135,10 @@ class ProgramResult:
             "matches_need": self.matches_need,
             "in_area": self.in_area,
             "facts": snapshot_facts(self.facts),
+            "estimated_monthly_value": (
+                None if self.estimated_monthly_value is None else str(self.estimated_monthly_value)
+            ),
+            "value_working": [r.to_dict() for r in self.value_working],
         }
 
 

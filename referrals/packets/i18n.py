@@ -13,6 +13,8 @@ from casework.models.choices import LANGUAGE_AUTONYMS
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "estimated_value": "Estimated value (an estimate, not a promise)",
+        "per_month": "a month",
         "title": "Referral packet",
         "copy_client": "Your copy",
         "copy_agency": "Copy for the agency",
@@ -59,6 +61,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_reasons": "Your navigator will explain why this program fits you.",
     },
     "es": {
+        "estimated_value": "Valor estimado (una estimación, no una promesa)",
+        "per_month": "al mes",
         "title": "Paquete de remisión",
         "copy_client": "Su copia",
         "intro_client": (
@@ -92,6 +96,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_reasons": "Su navegador(a) le explicará por qué este programa le conviene.",
     },
     "vi": {
+        "estimated_value": "Giá trị ước tính (chỉ là ước tính, không phải lời hứa)",
+        "per_month": "mỗi tháng",
         "title": "Hồ sơ giới thiệu",
         "copy_client": "Bản của quý vị",
         "intro_client": (
@@ -130,6 +136,8 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
     },
     "pa": {
+        "estimated_value": "ਅੰਦਾਜ਼ਨ ਮੁੱਲ (ਇੱਕ ਅੰਦਾਜ਼ਾ, ਵਾਅਦਾ ਨਹੀਂ)",
+        "per_month": "ਪ੍ਰਤੀ ਮਹੀਨਾ",
         "title": "ਰੈਫ਼ਰਲ ਪੈਕੇਟ",
         "copy_client": "ਤੁਹਾਡੀ ਕਾਪੀ",
         "intro_client": "ਪ੍ਰੋਗਰਾਮ ਨਾਲ ਸੰਪਰਕ ਕਰਨ ਵੇਲੇ ਇਹ ਪੰਨਾ ਦਿਖਾਓ ਅਤੇ ਆਪਣਾ ਹਵਾਲਾ ਕੋਡ ਦੱਸੋ।",
@@ -159,6 +167,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_reasons": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੱਸਣਗੇ ਕਿ ਇਹ ਪ੍ਰੋਗਰਾਮ ਤੁਹਾਡੇ ਲਈ ਕਿਉਂ ਢੁਕਵਾਂ ਹੈ।",
     },
     "hi": {
+        "estimated_value": "अनुमानित मूल्य (केवल अनुमान, वादा नहीं)",
+        "per_month": "प्रति माह",
         "title": "रेफ़रल पैकेट",
         "copy_client": "आपकी प्रति",
         "intro_client": "कार्यक्रम से संपर्क करते समय यह पृष्ठ दिखाएँ और अपना संदर्भ कोड बताएँ।",
