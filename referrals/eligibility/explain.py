@@ -212,6 +212,8 @@ def render(message_id: str, params: dict, language: str | None = None) -> str:
     if template is None:  # a snapshot from a newer release: show what we can
         return message_id
     with translation.override(language) if language else _noop():
+        if not params:  # fixed sentences (notices) may contain a plain "%"
+            return str(template)
         values = {key: _render_param(value) for key, value in params.items()}
         return str(template) % values
 
