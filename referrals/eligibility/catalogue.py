@@ -286,7 +286,7 @@ class Operator(models.TextChoices):
     NOT_IN = "not_in", _("is none of")
     ANY_UNDER = "any_under", _("any is under")
     LTE_FPL_PCT = "lte_fpl_pct", _("is at or under this % of the poverty guideline")
-    GT_FPL_PCT = "gt_fpl_pct", _("is over this % of the poverty guideline")
+    GT_FPL_PCT = "gt_fpl_pct", _("is over this percentage of the poverty guideline")
     LTE_TABLE = "lte_table", _("after disregards, is at or under the program's table")
 
 
@@ -324,7 +324,7 @@ NOTICES = {
         "the rest of the household can still qualify; their income still counts."
     ),
     "calfresh.net_income": _(
-        "Income is over 200% of the poverty guideline, but a household with someone 60+ or "
+        "Income is over 200 percent of the poverty guideline, but a household with someone 60+ or "
         "disabled can still qualify under the net-income test (after deductions such as "
         "medical and housing costs): the county decides."
     ),
