@@ -107,7 +107,8 @@ def complete_facts(facts: Facts) -> Facts:
 
 
 DERIVED_FACTS = ("income_pct_fpl", "magi_monthly_income", "magi_household_size")
-MAGI_OWN_INCOME_AGES = (19, 20)
+MAGI_OWN_INCOME_AGES = (19, 20)  # asked about: most still live with a parent
+MAGI_OWN_INCOME_FROM_AGE = 19
 
 
 def derive_magi(facts: Facts) -> Facts:
@@ -115,8 +116,10 @@ def derive_magi(facts: Facts) -> Facts:
 
     Size: the household plus the unborn children of a pregnancy (435.603(b): a pregnant
     woman counts as herself plus the number of children expected; one when not said).
-    Income: the household's, except for a young adult of 19–20 whom nobody claims as a tax
-    dependent, who is their own household (435.603(f)(1)) and is judged on their own income.
+    Income: the household's, except for an adult (19+) whom nobody claims as a tax dependent
+    and who lives with others who have income (a young adult with parents): they are their own
+    household (435.603(f)(1)) and are judged on their own income. An adult who is not claimed
+    and brings in all the household's income heads their tax household: household figures.
     Unknown stays unknown: a missing fact never turns into a "no".
     """
     size = facts.get("household_size")
@@ -125,14 +128,19 @@ def derive_magi(facts: Facts) -> Facts:
     unborn = 0
     if facts.get("is_pregnant"):
         unborn = facts.get("expected_babies") or 1
-    own = (
-        age is not None
-        and MAGI_OWN_INCOME_AGES[0] <= age <= MAGI_OWN_INCOME_AGES[1]
-        and facts.get("is_tax_dependent") is False
-    )
+    claimed = facts.get("is_tax_dependent")
+    own_income = facts.get("client_monthly_income")
+    adult = age is not None and age >= MAGI_OWN_INCOME_FROM_AGE
+    lives_with_earners = own_income is not None and income is not None and own_income < income
+    # Not claimed by anyone and living with others who have income: their own household.
+    own = adult and claimed is False and (lives_with_earners or (size and int(size) == 1))
     young = age is not None and MAGI_OWN_INCOME_AGES[0] <= age <= MAGI_OWN_INCOME_AGES[1]
-    if young and facts.get("is_tax_dependent") is None and size and int(size) > 1:
+    if young and claimed is None and size and int(size) > 1:
         # Whose income counts depends on the tax-dependent answer: ask rather than guess.
+        facts.setdefault("magi_household_size", None)
+        facts.setdefault("magi_monthly_income", None)
+        return facts
+    if young and claimed is False and own_income is None and size and int(size) > 1:
         facts.setdefault("magi_household_size", None)
         facts.setdefault("magi_monthly_income", None)
         return facts
@@ -142,7 +150,10 @@ def derive_magi(facts: Facts) -> Facts:
         else:
             facts["magi_household_size"] = None if not size else int(size) + unborn
     if facts.get("magi_monthly_income") is None:
-        facts["magi_monthly_income"] = facts.get("client_monthly_income") if own else income
+        if own and size and int(size) > 1:
+            facts["magi_monthly_income"] = own_income
+        else:
+            facts["magi_monthly_income"] = income
     return facts
 
 

@@ -212,7 +212,13 @@ def test_young_adult_not_claimed_is_judged_on_own_income():
         ),
         (
             "medi-cal-aged-disabled",
-            {"age": 70, "household_size": 1, "monthly_gross_income": 1900, "receives_ssi": False},
+            {
+                "age": 70,
+                "household_size": 1,
+                "monthly_gross_income": 1837,
+                "hours_worked_per_week": 0,
+                "receives_ssi": False,
+            },
             NOT,
         ),
         (
@@ -286,6 +292,54 @@ def test_young_adult_not_claimed_is_judged_on_own_income():
         ("job-corps", {"age": 25, "household_size": 3, "monthly_gross_income": 500}, NOT),
         ("work2future-youth", {"age": 22, "is_former_foster_youth": True}, LIKELY),
         ("cash-for-college", {"age": 16}, LIKELY),
+        # A&D: $20 + $65 and half of earnings disregarded before the 138% test
+        (
+            "medi-cal-aged-disabled",
+            {
+                "age": 74,
+                "household_size": 1,
+                "monthly_gross_income": 2370,
+                "hours_worked_per_week": 40,
+            },
+            LIKELY,
+        ),
+        (
+            "medi-cal-aged-disabled",
+            {
+                "age": 70,
+                "household_size": 1,
+                "monthly_gross_income": 1836,
+                "hours_worked_per_week": 0,
+            },
+            LIKELY,
+        ),
+        # MCAP and C-CHIP: 322%, the unborn child counting
+        (
+            "medi-cal-access-program",
+            {"is_pregnant": True, "household_size": 1, "monthly_gross_income": 5807},
+            LIKELY,
+        ),
+        (
+            "medi-cal-access-program",
+            {"is_pregnant": True, "household_size": 1, "monthly_gross_income": 5808},
+            NOT,
+        ),
+        (
+            "scc-cchip",
+            {"children_ages": [9], "household_size": 2, "monthly_gross_income": 5021},
+            LIKELY,
+        ),
+        (
+            "scc-cchip",
+            {"children_ages": [9], "household_size": 2, "monthly_gross_income": 5808},
+            NOT,
+        ),
+        # CalWORKs: a client under 18 is the child
+        (
+            "calworks",
+            {"age": 17, "children_ages": [], "household_size": 1, "monthly_gross_income": 0},
+            LIKELY,
+        ),
         ("ca-lifeline", {"household_size": 2, "monthly_gross_income": 2692}, LIKELY),
         (
             "ca-lifeline",

@@ -86,20 +86,33 @@ def test_screen_command_reads_health_insurance_none():
         # 19–20 not a dependent, own income not asked: unknown
         (
             {"age": 20, "household_size": 3, "monthly_gross_income": 50, "is_tax_dependent": False},
-            1,
+            None,
             None,
         ),
-        # 21: the household's whatever the answer
+        # 23, not claimed, living with others who bring in most of the income: their own
         (
             {
-                "age": 21,
+                "age": 23,
                 "household_size": 3,
-                "monthly_gross_income": 50,
+                "monthly_gross_income": 5000,
                 "is_tax_dependent": False,
                 "client_monthly_income": 10,
             },
-            3,
-            50,
+            1,
+            10,
+        ),
+        # a 19-year-old who is not claimed and brings in all the income heads the household
+        (
+            {
+                "age": 19,
+                "household_size": 4,
+                "monthly_gross_income": 2632,
+                "is_tax_dependent": False,
+                "client_monthly_income": 2632,
+                "children_ages": [5, 12],
+            },
+            4,
+            2632,
         ),
     ],
 )
