@@ -52,6 +52,7 @@ class CompiledRuleSet:
     guideline_year: int | None
     units: list  # [(key, [CompiledCriterion, ...])] in position order
     value_formula: dict | None = None
+    value_key: str = ""  # equal formulas are worked out once per screening
 
     def covers(self, day) -> bool:
         return self.effective_from <= day and (
@@ -172,6 +173,7 @@ def _load(stamp: tuple) -> Directory:
                 guideline_year=rs.guideline_year,
                 units=list(units.items()),
                 value_formula=rs.value_formula,
+                value_key=json.dumps(rs.value_formula, sort_keys=True) if rs.value_formula else "",
             )
         )
     programs = {}

@@ -211,7 +211,11 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         status = EligibilityStatus.LIKELY_ELIGIBLE
     value, working = None, []
     if rule_set is not None and rule_set.value_formula and not failed:
-        value, working = estimate(rule_set.value_formula, facts)
+        key = ("value", rule_set.value_key)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = estimate(rule_set.value_formula, facts)
+        value, working = hit
     return ProgramResult(
         program=program,
         status=status,
