@@ -180,3 +180,26 @@ def test_referral_snapshot_keeps_the_facts_but_not_immigration(personas):
     assert snapshot["facts"]["monthly_gross_income"] == "2300.00"
     assert "household_immigration_status" not in snapshot["facts"]
     assert "is_former_foster_youth" not in snapshot["facts"]  # not asked: not recorded
+
+
+def test_client_page_shows_the_estimated_value_with_its_working(client, personas):
+    seed_demo()
+    c = ClientFactory(
+        center=personas.center_a,
+        created_by=personas.navigator_a,
+        date_of_birth=datetime.date(1990, 1, 1),
+        zip_code="95112",
+    )
+    IntakeFactory(
+        client=c,
+        navigator=personas.navigator_a,
+        household_size=1,
+        monthly_gross_income=Decimal("1000"),
+        hours_worked_per_week=20,
+        household_has_elderly_or_disabled=False,
+    )
+    login(client, personas.navigator_a)
+    body = client.get(reverse("casework:client_detail", args=[c.pk])).content.decode()
+    assert "Estimated value — an estimate, not a promise:" in body
+    assert "Federal Lifeline: $9.25 a month off phone or internet" in body
+    assert "30% of net income" in body  # CalFresh's working
