@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search
+.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search check-eligibility
 
 PY := .venv/bin/python
 
@@ -30,3 +30,12 @@ bench-screening:  ## one intake against 1,000 programs with realistic rule sets:
 
 bench-packets:    ## renders 50 referral packets (both copies, 5 languages): prints median and 95th-percentile render time and peak memory (goal: median < 300 ms)
 	$(PY) bench/packets.py
+
+PE_VENV := bench/.pe-venv
+
+$(PE_VENV)/bin/python:
+	python3 -m venv $(PE_VENV)
+
+check-eligibility: $(PE_VENV)/bin/python  ## screening vs PolicyEngine-US on 240 generated San José households: agreement per program and every disagreement (installs policyengine-us into bench/.pe-venv, not a project dependency)
+	$(PE_VENV)/bin/python -c "import policyengine_us" 2>/dev/null || $(PE_VENV)/bin/pip install -q policyengine-us
+	$(PY) bench/check_eligibility.py

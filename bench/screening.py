@@ -112,6 +112,7 @@ def seed(n_programs: int):
                             else None
                         ),
                         guideline_year=rs.get("guideline_year"),
+                        value_formula=rs.get("value"),
                     )
                 )
                 criteria_of.append(rs["criteria"])
@@ -124,6 +125,8 @@ def seed(n_programs: int):
                 operator=c["operator"],
                 value=c["value"],
                 any_of_group=c.get("group", ""),
+                if_not_met=c.get("if_not_met", "exclude"),
+                notice=c.get("notice", ""),
                 explanation=c["explanation"],
                 citation=c["citation"],
             )

@@ -287,8 +287,12 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
                 "children_ages",
                 "no_children",
                 "monthly_gross_income",
+                "client_monthly_income",
+                "is_tax_dependent",
                 "income_sources",
                 "employment_status",
+                "hours_worked_per_week",
+                "household_has_elderly_or_disabled",
             ],
         ),
         (
@@ -300,11 +304,18 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
                 "is_veteran",
                 "has_disability",
                 "is_pregnant",
+                "expected_babies",
+                "is_college_half_time",
+                "is_former_foster_youth",
+                "foster_care_exit_age",
             ],
         ),
         (_("Digital access"), ["has_internet_at_home", "has_working_device"]),
         (_("Benefits and needs"), ["benefits_received", "needs"]),
-        (_("Sensitive (optional)"), ["immigration_status"]),
+        (
+            _("Sensitive (optional)"),
+            ["immigration_status", "household_immigration_status"],
+        ),
         (_("Notes"), ["summary"]),
     ]
 
@@ -339,6 +350,42 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
         ),
     )
     no_children = forms.BooleanField(label=_("No children in the household"), required=False)
+    client_monthly_income = MoneyField(
+        label=_("Client's own monthly income (USD)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Before taxes, the client alone. Leave blank if not asked."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    is_tax_dependent = tri_state_field(_("Claimed as a tax dependent by someone else"))
+    hours_worked_per_week = forms.IntegerField(
+        label=_("Hours worked per week"),
+        required=False,
+        min_value=0,
+        max_value=168,
+        help_text=_("0 if not working. Leave blank if not asked."),
+    )
+    household_has_elderly_or_disabled = tri_state_field(
+        _("Someone in the household is 60 or older, or disabled")
+    )
+    expected_babies = forms.IntegerField(
+        label=_("Babies expected"),
+        required=False,
+        min_value=1,
+        max_value=8,
+        help_text=_("Only when pregnant: 1 for one baby, 2 for twins."),
+    )
+    is_college_half_time = tri_state_field(_("Enrolled in college at least half time"))
+    is_former_foster_youth = tri_state_field(_("Former foster youth"))
+    foster_care_exit_age = forms.IntegerField(
+        label=_("Age when foster care ended"),
+        required=False,
+        min_value=0,
+        max_value=26,
+        help_text=_("Only for former foster youth. Leave blank if not asked."),
+    )
     is_student = tri_state_field(_("Student"))
     is_veteran = tri_state_field(_("Veteran"))
     has_disability = tri_state_field(_("Has a disability"))
@@ -381,6 +428,15 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
             "benefits_received",
             "needs",
             "immigration_status",
+            "household_immigration_status",
+            "client_monthly_income",
+            "is_tax_dependent",
+            "hours_worked_per_week",
+            "household_has_elderly_or_disabled",
+            "expected_babies",
+            "is_college_half_time",
+            "is_former_foster_youth",
+            "foster_care_exit_age",
             "summary",
         ]
         labels = {
@@ -388,10 +444,16 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
             "housing_status": _("Housing"),
             "health_insurance": _("Health insurance"),
             "immigration_status": _("Immigration status"),
+            "household_immigration_status": _("Household members' immigration status"),
+            "summary": _("Interview notes"),
         }
         help_texts = {
             "immigration_status": _(
                 "Optional — only ask if the client wants help that depends on it; never required."
+            ),
+            "household_immigration_status": _(
+                "Optional — never required. Some programs leave out members without a "
+                "qualifying status while the rest of the household still qualifies."
             ),
         }
 
@@ -419,10 +481,8 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
             self.initial["language"] = client.preferred_language
         for name in ("employment_status", "housing_status", "health_insurance"):
             self.fields[name].choices = [("", _("Not asked")), *self.fields[name].choices[1:]]
-        self.fields["immigration_status"].choices = [
-            ("", _("Not asked")),
-            *self.fields["immigration_status"].choices[1:],
-        ]
+        for name in ("immigration_status", "household_immigration_status"):
+            self.fields[name].choices = [("", _("Not asked")), *self.fields[name].choices[1:]]
         if self.instance.pk and self.instance.children_ages == []:
             self.initial["no_children"] = True
         self._style()
@@ -437,6 +497,19 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
                 )
             else:
                 data["children_ages"] = []
+        if data.get("expected_babies") and data.get("is_pregnant") is False:
+            self.add_error(
+                "expected_babies",
+                _("Babies expected is only for a pregnancy: leave it blank, or answer “Pregnant”."),
+            )
+        if (
+            data.get("foster_care_exit_age") is not None
+            and data.get("is_former_foster_youth") is False
+        ):
+            self.add_error(
+                "foster_care_exit_age",
+                _("The age foster care ended is only for former foster youth: leave it blank."),
+            )
         size, ages = data.get("household_size"), data.get("children_ages")
         if size and ages and len(ages) >= size + 1:
             self.add_error(

@@ -262,6 +262,8 @@ class CriterionForm(forms.ModelForm):
             "operator",
             "value",
             "guideline_year",
+            "if_not_met",
+            "notice",
             "explanation",
             "citation",
         )

@@ -135,6 +135,7 @@ def seed_demo(*, city=None, stdout=None) -> dict:
                         else None
                     ),
                     "guideline_year": rs.get("guideline_year"),
+                    "value_formula": rs.get("value"),
                     "notes": rs.get("notes", "Demo data: verify every figure before use."),
                 },
             )
@@ -150,6 +151,8 @@ def seed_demo(*, city=None, stdout=None) -> dict:
                     value=c["value"],
                     guideline_year=c.get("guideline_year"),
                     any_of_group=c.get("group", ""),
+                    if_not_met=c.get("if_not_met", "exclude"),
+                    notice=c.get("notice", ""),
                     explanation=c["explanation"],
                     citation=c["citation"],
                 )

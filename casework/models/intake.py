@@ -100,6 +100,12 @@ class ImmigrationStatus(models.TextChoices):
     PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefers not to say")
 
 
+class HouseholdImmigration(models.TextChoices):
+    ALL_QUALIFYING = "all_qualifying", _("Everyone is a U.S. citizen or has a qualifying status")
+    SOME_NOT_QUALIFYING = "some_not_qualifying", _("Some members have no qualifying status")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefers not to say")
+
+
 class IntakeInterview(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="intakes")
     interview_date = models.DateField(
@@ -124,6 +130,16 @@ class IntakeInterview(models.Model):
         _("monthly gross income (USD)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     income_sources = models.JSONField(_("income sources"), null=True, blank=True)
+    client_monthly_income = models.DecimalField(
+        _("client's own monthly income (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    hours_worked_per_week = models.PositiveSmallIntegerField(
+        _("hours worked per week"), null=True, blank=True
+    )
     employment_status = models.CharField(
         _("employment"), max_length=32, choices=EmploymentStatus.choices, blank=True
     )
@@ -143,6 +159,18 @@ class IntakeInterview(models.Model):
     has_working_device = models.BooleanField(
         _("working computer or smartphone"), null=True, blank=True
     )
+    is_tax_dependent = models.BooleanField(_("claimed as a tax dependent"), null=True, blank=True)
+    is_college_half_time = models.BooleanField(
+        _("enrolled in college at least half time"), null=True, blank=True
+    )
+    is_former_foster_youth = models.BooleanField(_("former foster youth"), null=True, blank=True)
+    foster_care_exit_age = models.PositiveSmallIntegerField(
+        _("age when foster care ended"), null=True, blank=True
+    )
+    household_has_elderly_or_disabled = models.BooleanField(
+        _("someone in the household is 60+ or disabled"), null=True, blank=True
+    )
+    expected_babies = models.PositiveSmallIntegerField(_("babies expected"), null=True, blank=True)
 
     # Lists: null = not asked, [] = none
     children_ages = models.JSONField(_("children's ages"), null=True, blank=True)
@@ -154,6 +182,12 @@ class IntakeInterview(models.Model):
         _("immigration status (optional)"),
         max_length=32,
         choices=ImmigrationStatus.choices,
+        blank=True,
+    )
+    household_immigration_status = models.CharField(
+        _("household members' immigration status (optional)"),
+        max_length=32,
+        choices=HouseholdImmigration.choices,
         blank=True,
     )
 

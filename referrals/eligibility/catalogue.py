@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models.intake import (
     EmploymentStatus,
     HealthInsurance,
+    HouseholdImmigration,
     HousingStatus,
     ImmigrationStatus,
 )
@@ -186,6 +187,85 @@ FACTS: dict[str, Fact] = {
             ),
             ImmigrationStatus,
         ),
+        Fact(
+            "client_monthly_income",
+            FactKind.MONEY,
+            _("Client's own monthly income"),
+            _("What is the client's own monthly income before taxes (not the household's)?"),
+        ),
+        Fact(
+            "is_tax_dependent",
+            FactKind.BOOLEAN,
+            _("Claimed as a tax dependent"),
+            _("Does someone else (a parent, for example) claim the client as a tax dependent?"),
+        ),
+        Fact(
+            "hours_worked_per_week",
+            FactKind.INTEGER,
+            _("Hours worked per week"),
+            _("How many hours a week does the client work (0 if none)?"),
+        ),
+        Fact(
+            "is_college_half_time",
+            FactKind.BOOLEAN,
+            _("In college at least half time"),
+            _("Is the client enrolled in college or university at least half time?"),
+        ),
+        Fact(
+            "is_former_foster_youth",
+            FactKind.BOOLEAN,
+            _("Former foster youth"),
+            _("Was the client ever in foster care?"),
+        ),
+        Fact(
+            "foster_care_exit_age",
+            FactKind.INTEGER,
+            _("Age when foster care ended"),
+            _("How old was the client when foster care ended?"),
+        ),
+        Fact(
+            "household_has_elderly_or_disabled",
+            FactKind.BOOLEAN,
+            _("Someone in the household is 60+ or disabled"),
+            _("Is anyone in the household 60 or older, or living with a disability?"),
+        ),
+        Fact(
+            "expected_babies",
+            FactKind.INTEGER,
+            _("Babies expected"),
+            _("How many babies are expected (1 for one baby, 2 for twins)?"),
+        ),
+        Fact(
+            "household_immigration_status",
+            FactKind.CHOICE,
+            _("Household members' immigration status"),
+            _(
+                "Only if the client is comfortable answering: does everyone in the household "
+                "have U.S. citizenship or a qualifying immigration status?"
+            ),
+            HouseholdImmigration,
+        ),
+        # Derived (never asked directly): the income and household size Medi-Cal's MAGI rules
+        # count. An unborn child counts in the size; a young adult of 19–20 whom nobody claims
+        # as a tax dependent is judged on their own income.
+        Fact(
+            "magi_monthly_income",
+            FactKind.MONEY,
+            _("Income Medi-Cal counts"),
+            _(
+                "What is the household's monthly income before taxes? If the client is 19 or "
+                "20: does anyone claim them as a tax dependent, and what is their own income?"
+            ),
+        ),
+        Fact(
+            "magi_household_size",
+            FactKind.INTEGER,
+            _("Household size Medi-Cal counts"),
+            _(
+                "How many people live in the household, including the client, and how many "
+                "babies are expected?"
+            ),
+        ),
         *[
             Fact(name, FactKind.BOOLEAN, label, _BENEFITS_QUESTION)
             for name, (_b, label) in _BENEFIT_FACTS.items()
@@ -208,12 +288,100 @@ class Operator(models.TextChoices):
     # A literal percent sign, not a placeholder (msgfmt refused translations with "% " in them):
     # xgettext:no-python-format
     LTE_FPL_PCT = "lte_fpl_pct", _("is at or under this % of the poverty guideline")
+    GT_FPL_PCT = "gt_fpl_pct", _("is over this percentage of the poverty guideline")
+    LTE_TABLE = "lte_table", _("after disregards, is at or under the program's table")
+
+
+# The income facts a poverty-guideline test may read, and the household size it pairs with
+# (None: the client alone, a household of one).
+FPL_INCOME_FACTS = {
+    "monthly_gross_income": "household_size",
+    "magi_monthly_income": "magi_household_size",
+    "client_monthly_income": None,
+}
+FPL_OPERATORS = frozenset({"lte_fpl_pct", "gt_fpl_pct"})
+
+
+class IfNotMet(models.TextChoices):
+    """What a criterion that is not met does to the result."""
+
+    EXCLUDE = "exclude", _("Not eligible")
+    NOTICE = "notice", _("Show a notice; the status stays")
+    ASK = "ask", _("Show a notice and ask (need more information at best)")
+
+
+# Notices a criterion may raise instead of excluding (rules as data pick one by its id).
+NOTICES = {
+    "calfresh.work_rules": _(
+        "Work rules may apply: an adult 18–64 without a child under 14 who works or trains "
+        "under 20 hours a week can get CalFresh for 3 months in 3 years unless exempt. Ask "
+        "about hours, disability and caregiving."
+    ),
+    "calfresh.student": _(
+        "College students enrolled at least half time need an exemption (for example 20 hours "
+        "of work a week, work-study, caring for a young child, a disability or CalWORKs)."
+    ),
+    "calfresh.immigration": _(
+        "Household members without a qualifying immigration status cannot get CalFresh, but "
+        "the rest of the household can still qualify; their income still counts."
+    ),
+    "calfresh.net_income": _(
+        "Income is over 200 percent of the poverty guideline, but a household with someone 60+ or "
+        "disabled can still qualify under the net-income test (after deductions such as "
+        "medical and housing costs): the county decides."
+    ),
+    "medi_cal.young_adult_income": _(
+        "A young adult of 19 or 20 whom nobody claims as a tax dependent is judged on their "
+        "own income."
+    ),
+}
+
+
+def valid_fpl_value(value) -> bool:
+    """A poverty-guideline test's value: a percentage, or {"percent": p, "min_size": n}."""
+    if isinstance(value, dict):
+        if set(value) - {"percent", "min_size"}:
+            return False
+        size = value.get("min_size", 1)
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 8:
+            return False
+        value = value.get("percent")
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+
+
+def fpl_parts(value) -> tuple:
+    """(percent, minimum household size) of a valid poverty-guideline test value."""
+    if isinstance(value, dict):
+        return value["percent"], value.get("min_size", 1)
+    return value, 1
+
+
+def table_problem(value) -> str | None:
+    """None if ``value`` is a valid income table: {"limits": {"1": 930, ...},
+    "each_additional": 36, "earned_disregard": 450, "earned_share_counted": 1}."""
+    if not isinstance(value, dict) or not isinstance(value.get("limits"), dict):
+        return "limits"
+    limits = value["limits"]
+    try:
+        sizes = sorted(int(k) for k in limits)
+    except ValueError:
+        return "limits"
+    if not sizes or sizes != list(range(1, len(sizes) + 1)):
+        return "limits"
+    numbers = [*limits.values(), value.get("each_additional", 0), value.get("earned_disregard", 0)]
+    share = value.get("earned_share_counted", 1)
+    numbers.append(share)
+    if any(isinstance(n, bool) or not isinstance(n, int | float) or n < 0 for n in numbers):
+        return "numbers"
+    if share > 1:
+        return "numbers"
+    return None
 
 
 _NUMERIC = {FactKind.INTEGER, FactKind.MONEY, FactKind.PERCENT}
 OPERATORS_FOR_KIND: dict[str, set[str]] = {
     FactKind.INTEGER: {"eq", "ne", "lt", "lte", "gt", "gte", "between", "in", "not_in"},
-    FactKind.MONEY: {"lt", "lte", "gt", "gte", "between", "lte_fpl_pct"},
+    FactKind.MONEY: {"lt", "lte", "gt", "gte", "between", "lte_fpl_pct", "gt_fpl_pct", "lte_table"},
     FactKind.PERCENT: {"lt", "lte", "gt", "gte", "between"},
     FactKind.BOOLEAN: {"eq"},
     FactKind.CHOICE: {"eq", "ne", "in", "not_in"},
@@ -283,11 +451,31 @@ def criterion_problems(*, fact: str, operator: str, value, guideline_year=None) 
                 "ops": ", ".join(sorted(OPERATORS_FOR_KIND[spec.kind])),
             }
         }
-    if operator == Operator.LTE_FPL_PCT:
+    if operator == Operator.LTE_TABLE:
         if fact != "monthly_gross_income":
-            return {"fact": _("A poverty-guideline test needs the monthly_gross_income fact.")}
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            return {"value": _("Give the percentage as a positive number, e.g. 200.")}
+            return {"fact": _("An income table test needs the monthly_gross_income fact.")}
+        if table_problem(value):
+            return {
+                "value": _(
+                    'Give {"limits": {"1": 930, "2": 1526, ...}, "each_additional": 36, '
+                    '"earned_disregard": 450, "earned_share_counted": 1} with sizes from 1 up '
+                    "and non-negative amounts."
+                )
+            }
+        return {}
+    if operator in FPL_OPERATORS:
+        if fact not in FPL_INCOME_FACTS:
+            return {
+                "fact": _("A poverty-guideline test needs one of the income facts: %(facts)s.")
+                % {"facts": ", ".join(FPL_INCOME_FACTS)}
+            }
+        if not valid_fpl_value(value):
+            return {
+                "value": _(
+                    'Give the percentage as a positive number, e.g. 200, or {"percent": 250, '
+                    '"min_size": 2} to use at least the two-person guideline.'
+                )
+            }
         if not guideline_year:
             return {
                 "guideline_year": _(

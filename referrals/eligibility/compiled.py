@@ -39,6 +39,8 @@ class CompiledCriterion:
     number: Decimal | None = None  # value pre-parsed for numeric comparisons
     numbers: tuple | None = None  # between bounds / in-list as Decimals
     key: tuple = ()  # (fact, operator, value): equal tests are evaluated once per screening
+    if_not_met: str = "exclude"
+    notice: str = ""
 
 
 @dataclass(slots=True)
@@ -49,6 +51,8 @@ class CompiledRuleSet:
     effective_to: object
     guideline_year: int | None
     units: list  # [(key, [CompiledCriterion, ...])] in position order
+    value_formula: dict | None = None
+    value_key: str = ""  # equal formulas are worked out once per screening
 
     def covers(self, day) -> bool:
         return self.effective_from <= day and (
@@ -130,6 +134,8 @@ def _compile_criterion(c: Criterion) -> CompiledCriterion:
         any_of_group=c.any_of_group,
         explanation=c.explanation,
         citation=c.citation,
+        if_not_met=c.if_not_met,
+        notice=c.notice,
         key=(c.fact, c.operator, json.dumps(c.value, sort_keys=True), c.guideline_year),
     )
     value = c.value
@@ -168,6 +174,8 @@ def _load(stamp: tuple) -> Directory:
                 effective_to=rs.effective_to,
                 guideline_year=rs.guideline_year,
                 units=list(units.items()),
+                value_formula=rs.value_formula,
+                value_key=json.dumps(rs.value_formula, sort_keys=True) if rs.value_formula else "",
             )
         )
     programs = {}

@@ -22,9 +22,19 @@ from referrals.models import PovertyGuideline
 from referrals.models.eligibility import annual_guideline, monthly_threshold
 
 from . import compiled
-from .catalogue import FACTS, SANTA_CLARA, FactKind, Operator
+from .catalogue import (
+    FACTS,
+    FPL_INCOME_FACTS,
+    FPL_OPERATORS,
+    SANTA_CLARA,
+    FactKind,
+    IfNotMet,
+    Operator,
+    fpl_parts,
+)
 from .facts import complete_facts, derive_income_pct_fpl, facts_from_intake
 from .results import EligibilityStatus, Outcome, ProgramResult, Reason
+from .value import estimate
 
 # Plain strings (the Outcome values): this is the hot loop of a 1,000-program screening.
 MET, NOT_MET, UNKNOWN, INFO = (str(o.value) for o in Outcome)
@@ -40,6 +50,17 @@ _COMPARE = {
 _INACTIVE = Reason("program.inactive", {}, INFO)
 _CLOSED = Reason("capacity.closed", {}, INFO)
 _WAITLIST = Reason("capacity.waitlist", {}, INFO)
+EXCLUDE, NOTICE, ASK = (str(m.value) for m in IfNotMet)
+_NOTICES: dict = {}
+
+
+def _notice(key: str) -> Reason:
+    reason = _NOTICES.get(key)
+    if reason is None:
+        reason = _NOTICES[key] = Reason(f"notice.{key}", {}, INFO)
+    return reason
+
+
 _NUMERIC_KINDS = frozenset({FactKind.INTEGER, FactKind.MONEY, FactKind.PERCENT})
 
 
@@ -116,7 +137,7 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
     reasons: list[Reason] = []
     missing: list[str] = []
     notices: list[Reason] = []
-    failed = unknown = False
+    failed = unknown = held = False
 
     area = memo.get(cp.area_key)
     if area is None:
@@ -137,29 +158,41 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         reasons.append(Reason("rules.none", {}, INFO))
     else:
         for _key, unit in rule_set.units:
+            mode = unit[0].if_not_met
             if len(unit) == 1:  # the common case, kept cheap
                 outcome, reason, member_missing = _evaluate_shared(
                     unit[0], rule_set, facts, guidelines, memo
                 )
-                reasons.append(reason)
-                if outcome == NOT_MET:
-                    failed = True
-                elif outcome == UNKNOWN:
-                    unknown = True
-                    missing.extend(m for m in member_missing if m not in missing)
-                continue
-            members = [_evaluate_shared(c, rule_set, facts, guidelines, memo) for c in unit]
-            if any(outcome == MET for outcome, _r, _m in members):
-                reasons.extend(r for outcome, r, _m in members if outcome == MET)
-                continue
-            reasons.extend(r for _o, r, _m in members)
-            if any(outcome == UNKNOWN for outcome, _r, _m in members):
-                unknown = True
-                for outcome, _r, member_missing in members:
-                    if outcome == UNKNOWN:
-                        missing.extend(m for m in member_missing if m not in missing)
+                members = None
             else:
+                members = [_evaluate_shared(c, rule_set, facts, guidelines, memo) for c in unit]
+                if any(o == MET for o, _r, _m in members):
+                    outcome = MET
+                elif any(o == UNKNOWN for o, _r, _m in members):
+                    outcome = UNKNOWN
+                else:
+                    outcome = NOT_MET
+                member_missing = [m for o, _r, ms in members if o == UNKNOWN for m in ms]
+            if mode != EXCLUDE:
+                # A notice rule never turns anyone away: when the known facts show it applies
+                # it tells (and, for "ask", holds the status at "need more information");
+                # while its facts are unknown it stays silent rather than add questions to
+                # every screening.
+                if outcome == NOT_MET:
+                    notices.append(_notice(unit[0].notice))
+                    held |= mode == ASK
+                continue
+            if members is None:
+                reasons.append(reason)
+            elif outcome == MET:
+                reasons.extend(r for o, r, _m in members if o == MET)
+            else:
+                reasons.extend(r for _o, r, _m in members)
+            if outcome == NOT_MET:
                 failed = True
+            elif outcome == UNKNOWN:
+                unknown = True
+                missing.extend(m for m in member_missing if m not in missing)
 
     for area in program.service_areas_other or ():
         # An imported area Casebridge cannot check (GeoJSON, ...): say so, never "not eligible".
@@ -174,10 +207,19 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
 
     if failed:
         status = EligibilityStatus.NOT_ELIGIBLE
-    elif unknown:
+    elif unknown or held:
         status = EligibilityStatus.NEED_MORE_INFO
+    elif rule_set is None and not cp.rule_sets:
+        status = EligibilityStatus.OPEN_TO_ALL
     else:
         status = EligibilityStatus.LIKELY_ELIGIBLE
+    value, working = None, []
+    if rule_set is not None and rule_set.value_formula and not failed:
+        key = ("value", rule_set.value_key)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = estimate(rule_set.value_formula, facts)
+        value, working = hit
     return ProgramResult(
         program=program,
         status=status,
@@ -190,6 +232,9 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
         matches_need=not needs.isdisjoint(cp.needs),
         in_area=True if area_outcome == MET else (False if area_outcome == NOT_MET else None),
         notices=notices,
+        facts=facts,
+        estimated_monthly_value=value,
+        value_working=working,
     )
 
 
@@ -275,27 +320,44 @@ def _evaluate(criterion, rule_set, facts, guidelines, memo):
     fact, op, expected = criterion.fact, criterion.operator, criterion.value
     cite = (criterion.pk, criterion.explanation, criterion.citation)
 
-    if op == Operator.LTE_FPL_PCT:
+    if op in FPL_OPERATORS:
         year = criterion.guideline_year or rule_set.guideline_year
-        income, size = facts.get("monthly_gross_income"), facts.get("household_size")
+        percent, min_size = fpl_parts(expected)
+        size_fact = FPL_INCOME_FACTS[fact]
+        income = facts.get(fact)
+        size = facts.get(size_fact) if size_fact else 1
         missing = [
             name
-            for name, value in (("monthly_gross_income", income), ("household_size", size))
-            if value is None or (name == "household_size" and not value)
+            for name, value in ((fact, income), (size_fact, size))
+            if name and (value is None or (name == size_fact and not value))
         ]
         if missing or year not in guidelines:
-            params = {"percent": _jsonable(expected), "year": year}
-            return UNKNOWN, Reason("income_fpl.unknown", params, UNKNOWN, *cite), missing
-        threshold = _threshold(memo, guidelines, year, int(size), expected)
-        outcome = MET if _number(income) <= threshold else NOT_MET
+            params = {"percent": _jsonable(percent), "year": year}
+            unknown_id = (
+                "income_fpl.unknown" if op == Operator.LTE_FPL_PCT else "gt_fpl_pct.unknown"
+            )
+            return UNKNOWN, Reason(unknown_id, params, UNKNOWN, *cite), missing
+        counted = max(int(size), min_size)
+        threshold = _threshold(memo, guidelines, year, counted, percent)
+        below = _number(income) <= threshold
+        outcome = MET if below == (op == Operator.LTE_FPL_PCT) else NOT_MET
         params = {
             "income": {"money": str(income)},
-            "percent": _jsonable(expected),
+            "percent": _jsonable(percent),
             "year": year,
-            "size": int(size),
+            "size": counted,
             "threshold": {"money": str(threshold)},
         }
-        return outcome, Reason(f"income_fpl.{outcome}", params, outcome, *cite), []
+        message = "income_fpl" if op == Operator.LTE_FPL_PCT else "income_fpl_over"
+        if fact != "monthly_gross_income":
+            message += "_own" if fact == "client_monthly_income" else "_magi"
+        if counted != int(size):
+            params["actual_size"] = int(size)
+            message += "_min"
+        return outcome, Reason(f"{message}.{outcome}", params, outcome, *cite), []
+
+    if op == Operator.LTE_TABLE:
+        return _evaluate_table(expected, facts, cite)
 
     actual = facts.get(fact)
     if actual is None:
@@ -347,3 +409,39 @@ def _evaluate(criterion, rule_set, facts, guidelines, memo):
         expected_param = {"fact": fact, "value": expected}
     params = {"fact": label, "actual": actual_param, "expected": expected_param}
     return outcome, Reason(f"{op}.{outcome}", params, outcome, *cite), []
+
+
+_WORKING = frozenset({"full_time", "part_time", "self_employed"})
+
+
+def _evaluate_table(table, facts, cite):
+    """Income after the earned-income disregard against a limit by household size
+    (CalWORKs: MBSAC for applicants, MAP for the recipient test)."""
+    income, size = facts.get("monthly_gross_income"), facts.get("household_size")
+    missing = [
+        name
+        for name, value in (("monthly_gross_income", income), ("household_size", size))
+        if value is None or (name == "household_size" and not value)
+    ]
+    if missing:
+        return UNKNOWN, Reason("income_table.unknown", {}, UNKNOWN, *cite), missing
+    limits = table["limits"]
+    largest = len(limits)
+    size = int(size)
+    limit = Decimal(str(limits[str(min(size, largest))]))
+    limit += max(0, size - largest) * Decimal(str(table.get("each_additional", 0)))
+    hours, employment = facts.get("hours_worked_per_week"), facts.get("employment_status")
+    # Income counts as earned unless the client is known not to work (never guess "no").
+    earned = not (hours == 0 or (hours is None and employment and employment not in _WORKING))
+    disregard = Decimal(str(table.get("earned_disregard", 0))) if earned else Decimal(0)
+    share = Decimal(str(table.get("earned_share_counted", 1))) if earned else Decimal(1)
+    countable = max(Decimal(0), _number(income) - disregard) * share
+    countable = countable.quantize(Decimal("0.01"))
+    outcome = MET if countable <= limit else NOT_MET
+    params = {
+        "income": {"money": str(income)},
+        "countable": {"money": str(countable)},
+        "limit": {"money": str(limit)},
+        "size": size,
+    }
+    return outcome, Reason(f"income_table.{outcome}", params, outcome, *cite), []

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import FACTS, FactKind
+from .catalogue import FACTS, NOTICES, FactKind
 
 MESSAGES = {
     # Income against a poverty guideline percentage
@@ -31,6 +31,89 @@ MESSAGES = {
     "income_fpl.unknown": _(
         "Needs the household's monthly income and size to compare with %(percent)s%% of the "
         "%(year)s poverty guideline"
+    ),
+    "income_fpl_min.met": _(
+        "Monthly income %(income)s is at or under %(percent)s%% of the %(year)s poverty "
+        "guideline for a household of %(size)s, which the program uses for a household of "
+        "%(actual_size)s: %(threshold)s"
+    ),
+    "income_fpl_min.not_met": _(
+        "Monthly income %(income)s is over %(percent)s%% of the %(year)s poverty guideline for "
+        "a household of %(size)s, which the program uses for a household of %(actual_size)s: "
+        "%(threshold)s"
+    ),
+    "income_fpl_over.met": _(
+        "Monthly income %(income)s is over %(percent)s%% of the %(year)s poverty guideline for "
+        "a household of %(size)s: %(threshold)s"
+    ),
+    "income_fpl_over.not_met": _(
+        "Monthly income %(income)s is at or under %(percent)s%% of the %(year)s poverty "
+        "guideline for a household of %(size)s (%(threshold)s): another program fits better"
+    ),
+    "income_fpl_over_min.met": _(
+        "Monthly income %(income)s is over %(percent)s%% of the %(year)s poverty guideline for "
+        "a household of %(size)s, which the program uses for a household of %(actual_size)s: "
+        "%(threshold)s"
+    ),
+    "income_fpl_over_min.not_met": _(
+        "Monthly income %(income)s is at or under %(percent)s%% of the %(year)s poverty "
+        "guideline for a household of %(size)s, which the program uses for a household of "
+        "%(actual_size)s (%(threshold)s): another program fits better"
+    ),
+    "income_fpl_magi.met": _(
+        "Income Medi-Cal counts, %(income)s a month, is at or under %(percent)s%% of the "
+        "%(year)s poverty guideline for a household of %(size)s (counting expected babies): "
+        "%(threshold)s"
+    ),
+    "income_fpl_magi.not_met": _(
+        "Income Medi-Cal counts, %(income)s a month, is over %(percent)s%% of the %(year)s "
+        "poverty guideline for a household of %(size)s (counting expected babies): "
+        "%(threshold)s"
+    ),
+    "income_fpl_own.met": _(
+        "The client's own monthly income %(income)s is at or under %(percent)s%% of the "
+        "%(year)s poverty guideline for one person: %(threshold)s"
+    ),
+    "income_fpl_own.not_met": _(
+        "The client's own monthly income %(income)s is over %(percent)s%% of the %(year)s "
+        "poverty guideline for one person: %(threshold)s"
+    ),
+    "gt_fpl_pct.unknown": _(
+        "Needs the monthly income and household size to compare with %(percent)s%% of the "
+        "%(year)s poverty guideline"
+    ),
+    "income_table.met": _(
+        "Countable income %(countable)s (monthly income %(income)s after the earned-income "
+        "disregard) is at or under the program's limit for a household of %(size)s: %(limit)s"
+    ),
+    "income_table.not_met": _(
+        "Countable income %(countable)s (monthly income %(income)s after the earned-income "
+        "disregard) is over the program's limit for a household of %(size)s: %(limit)s"
+    ),
+    "income_table.unknown": _(
+        "Needs the household's monthly income and size to compare with the program's limits"
+    ),
+    # Estimated value (an estimate, never a promise)
+    "value.snap": _(
+        "Estimate for %(size)s people (FY%(fy)s): maximum %(maximum)s − 30%% of net income. Net "
+        "income = %(income)s − earned-income deduction %(earned)s − standard deduction "
+        "%(standard)s = %(net)s; 30%% is %(contribution)s; %(maximum)s − %(contribution)s = "
+        "%(amount)s a month"
+    ),
+    "value.snap_minimum": _("Households of 1 or 2 get at least the minimum of %(amount)s"),
+    "value.floor": _(
+        "Rent, utilities, child care and medical costs (not asked here) lower net income and "
+        "can raise the amount: the county decides"
+    ),
+    "value.needs_income": _("An estimate needs the household's monthly income and size"),
+    "value.flat.lifeline": _("Federal Lifeline: %(amount)s a month off phone or internet"),
+    "value.flat.california_lifeline": _(
+        "California LifeLine: up to %(amount)s a month off phone service (can be combined "
+        "with federal Lifeline)"
+    ),
+    "value.percent_off": _("About %(percent)s%% off the electric bill"),
+    "value.percent_off_range": _(
+        "About %(range)s%% off the electric bill (20%% off gas); %(percent)s%% on average"
     ),
     # Comparisons
     "lt.met": _("%(fact)s is %(actual)s, under %(expected)s"),
@@ -75,6 +158,9 @@ MESSAGES = {
         "None of the program's rule sets is in force on %(date)s; check the rules with the program"
     ),
 }
+
+
+MESSAGES.update({f"notice.{key}": text for key, text in NOTICES.items()})
 
 
 def format_money(amount) -> str:
@@ -130,6 +216,8 @@ def render(message_id: str, params: dict, language: str | None = None) -> str:
     if template is None:  # a snapshot from a newer release: show what we can
         return message_id
     with translation.override(language) if language else _noop():
+        if not params:  # fixed sentences (notices) may contain a plain "%"
+            return str(template)
         values = {key: _render_param(value) for key, value in params.items()}
         return str(template) % values
 

@@ -20,6 +20,9 @@ def facts_from_intake(intake, *, on: datetime.date, client=None) -> Facts:
     immigration = intake.immigration_status or None
     if immigration == "prefer_not_to_say":  # a declined answer is not an answer
         immigration = None
+    household_immigration = intake.household_immigration_status or None
+    if household_immigration == "prefer_not_to_say":
+        household_immigration = None
     facts: Facts = {
         "age": client.age_on(on),
         "household_size": intake.household_size,
@@ -37,6 +40,15 @@ def facts_from_intake(intake, *, on: datetime.date, client=None) -> Facts:
         "housing_status": intake.housing_status or None,
         "employment_status": intake.employment_status or None,
         "immigration_status": immigration,
+        "client_monthly_income": intake.client_monthly_income,
+        "is_tax_dependent": intake.is_tax_dependent,
+        "hours_worked_per_week": intake.hours_worked_per_week,
+        "is_college_half_time": intake.is_college_half_time,
+        "is_former_foster_youth": intake.is_former_foster_youth,
+        "foster_care_exit_age": intake.foster_care_exit_age,
+        "household_has_elderly_or_disabled": intake.household_has_elderly_or_disabled,
+        "expected_babies": intake.expected_babies,
+        "household_immigration_status": household_immigration,
     }
     for fact_name, benefit in BENEFIT_OF_FACT.items():
         facts[fact_name] = None if benefits is None else benefit in benefits
@@ -61,6 +73,8 @@ def parse_fact(name: str, raw: str):
     if spec is None:
         raise ValueError(f"unknown fact {name!r}; known facts: {', '.join(sorted(FACTS))}")
     text = raw.strip()
+    if spec.kind == FactKind.CHOICE and text in spec.choices.values:
+        return text  # e.g. health_insurance=none is the answer "no insurance", not "unknown"
     if text.lower() in ("", "unknown", "none", "null"):
         return [] if spec.kind == FactKind.INTEGER_LIST and text.lower() == "none" else None
     try:
@@ -89,7 +103,58 @@ def complete_facts(facts: Facts) -> Facts:
     complete = {name: facts.get(name) for name in FACTS}
     if complete["zip_code"] and complete["county"] is None:
         complete["county"] = county_for_zip(complete["zip_code"])
-    return complete
+    return derive_magi(complete)
+
+
+DERIVED_FACTS = ("income_pct_fpl", "magi_monthly_income", "magi_household_size")
+MAGI_OWN_INCOME_AGES = (19, 20)  # asked about: most still live with a parent
+MAGI_OWN_INCOME_FROM_AGE = 19
+
+
+def derive_magi(facts: Facts) -> Facts:
+    """Adds the income and household size Medi-Cal's MAGI rules count (42 CFR 435.603).
+
+    Size: the household plus the unborn children of a pregnancy (435.603(b): a pregnant
+    woman counts as herself plus the number of children expected; one when not said).
+    Income: the household's, except for an adult (19+) whom nobody claims as a tax dependent
+    and who lives with others who have income (a young adult with parents): they are their own
+    household (435.603(f)(1)) and are judged on their own income. An adult who is not claimed
+    and brings in all the household's income heads their tax household: household figures.
+    Unknown stays unknown: a missing fact never turns into a "no".
+    """
+    size = facts.get("household_size")
+    income = facts.get("monthly_gross_income")
+    age = facts.get("age")
+    unborn = 0
+    if facts.get("is_pregnant"):
+        unborn = facts.get("expected_babies") or 1
+    claimed = facts.get("is_tax_dependent")
+    own_income = facts.get("client_monthly_income")
+    adult = age is not None and age >= MAGI_OWN_INCOME_FROM_AGE
+    lives_with_earners = own_income is not None and income is not None and own_income < income
+    # Not claimed by anyone and living with others who have income: their own household.
+    own = adult and claimed is False and (lives_with_earners or (size and int(size) == 1))
+    young = age is not None and MAGI_OWN_INCOME_AGES[0] <= age <= MAGI_OWN_INCOME_AGES[1]
+    if young and claimed is None and size and int(size) > 1:
+        # Whose income counts depends on the tax-dependent answer: ask rather than guess.
+        facts.setdefault("magi_household_size", None)
+        facts.setdefault("magi_monthly_income", None)
+        return facts
+    if young and claimed is False and own_income is None and size and int(size) > 1:
+        facts.setdefault("magi_household_size", None)
+        facts.setdefault("magi_monthly_income", None)
+        return facts
+    if facts.get("magi_household_size") is None:
+        if own:
+            facts["magi_household_size"] = 1 + unborn
+        else:
+            facts["magi_household_size"] = None if not size else int(size) + unborn
+    if facts.get("magi_monthly_income") is None:
+        if own and size and int(size) > 1:
+            facts["magi_monthly_income"] = own_income
+        else:
+            facts["magi_monthly_income"] = income
+    return facts
 
 
 def guideline_year_for(on: datetime.date, guidelines: dict) -> int | None:

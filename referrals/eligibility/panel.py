@@ -15,12 +15,29 @@ from django.utils.translation import gettext as _
 from casework.access import centers_of
 from casework.models import IntakeInterview
 
+from .catalogue import FACTS, FactKind
 from .engine import screen_intake
+from .facts import parse_fact
 from .results import EligibilityStatus
 
 MAX_HOUSEHOLD = 30
 # The client page shows this many programs per status; the full page shows them all.
 PANEL_LIMIT = 12
+
+
+# Further facts the "what if" form can change (blank = keep the intake's answer).
+WHAT_IF_FACTS = (
+    "client_monthly_income",
+    "is_tax_dependent",
+    "hours_worked_per_week",
+    "is_college_half_time",
+    "is_former_foster_youth",
+    "foster_care_exit_age",
+    "household_has_elderly_or_disabled",
+    "is_pregnant",
+    "expected_babies",
+    "household_immigration_status",
+)
 
 
 def latest_intake(client) -> IntakeInterview | None:
@@ -51,7 +68,41 @@ def parse_what_if(params) -> tuple[dict, list[str]]:
                 _("Enter the household size as a whole number from 1 to %(max)s.")
                 % {"max": MAX_HOUSEHOLD}
             )
+    for name in WHAT_IF_FACTS:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = parse_fact(name, raw)
+            if value is None or (FACTS[name].kind == FactKind.INTEGER and not 0 <= value <= 168):
+                raise ValueError
+        except ValueError:
+            errors.append(
+                _("“%(value)s” is not a valid answer for %(fact)s.")
+                % {"value": raw, "fact": FACTS[name].label}
+            )
+            continue
+        overrides[name] = value
     return overrides, errors
+
+
+def what_if_fields(screened, overrides) -> list[dict]:
+    """The extra "what if" inputs, each showing the value in force (override or intake)."""
+    fields = []
+    for name in WHAT_IF_FACTS:
+        spec = FACTS[name]
+        value = overrides.get(name, getattr(screened, name, None))
+        if spec.kind == FactKind.BOOLEAN:
+            current = "" if value is None else ("yes" if value else "no")
+            choices = [("yes", _("Yes")), ("no", _("No"))]
+        elif spec.kind == FactKind.CHOICE:
+            current = value or ""
+            choices = [(c.value, c.label) for c in spec.choices]
+        else:
+            current = "" if value is None else f"{value}"
+            choices = None
+        fields.append({"name": name, "label": spec.label, "value": current, "choices": choices})
+    return fields
 
 
 def suggestions_context(
@@ -82,6 +133,7 @@ def suggestions_context(
         "errors": list(errors),
         "income_value": "" if income is None else f"{income:f}",
         "size_value": "" if size is None else size,
+        "what_if_fields": what_if_fields(screened, overrides or {}),
         "can_refer": centers_of(request.user).filter(pk=client.center_id).exists(),
     }
 

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,14 +12,16 @@ from .explain import render, render_question
 
 class EligibilityStatus(models.TextChoices):
     LIKELY_ELIGIBLE = "likely_eligible", _("Likely eligible")
+    OPEN_TO_ALL = "open_to_all", _("Open to everyone in the service area")
     NEED_MORE_INFO = "need_more_info", _("Need more information")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
 
 STATUS_RANK = {
     EligibilityStatus.LIKELY_ELIGIBLE: 0,
-    EligibilityStatus.NEED_MORE_INFO: 1,
-    EligibilityStatus.NOT_ELIGIBLE: 2,
+    EligibilityStatus.OPEN_TO_ALL: 1,
+    EligibilityStatus.NEED_MORE_INFO: 2,
+    EligibilityStatus.NOT_ELIGIBLE: 3,
 }
 
 
@@ -77,6 +80,9 @@ class ProgramResult:
     matches_need: bool = False
     in_area: bool | None = None
     notices: list[Reason] = field(default_factory=list)
+    facts: dict | None = None  # the facts screened (shared by every result of a screening)
+    estimated_monthly_value: Decimal | None = None  # an estimate, never a promise
+    value_working: list[Reason] = field(default_factory=list)
 
     @property
     def program_id(self) -> int:
@@ -128,4 +134,23 @@ class ProgramResult:
             "screened_on": self.screened_on.isoformat(),
             "matches_need": self.matches_need,
             "in_area": self.in_area,
+            "facts": snapshot_facts(self.facts),
+            "estimated_monthly_value": (
+                None if self.estimated_monthly_value is None else str(self.estimated_monthly_value)
+            ),
+            "value_working": [r.to_dict() for r in self.value_working],
         }
+
+
+# Never copied onto a referral: a rule that used them says so in its reason.
+_PRIVATE_FACTS = frozenset({"immigration_status", "household_immigration_status"})
+
+
+def snapshot_facts(facts: dict | None) -> dict:
+    """The known facts a screening used, JSON-able (money and percentages as strings)."""
+    out = {}
+    for name, value in (facts or {}).items():
+        if value is None or name in _PRIVATE_FACTS:
+            continue
+        out[name] = str(value) if isinstance(value, Decimal) else value
+    return out

@@ -8,7 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from referrals.eligibility.catalogue import FACTS, Operator, criterion_problems
+from referrals.eligibility.catalogue import (
+    FACTS,
+    FPL_OPERATORS,
+    NOTICES,
+    IfNotMet,
+    Operator,
+    criterion_problems,
+)
 
 from .directory import Program
 
@@ -77,6 +84,15 @@ class RuleSet(models.Model):
         null=True,
         blank=True,
         help_text=_("Year of the poverty guideline that income percentages refer to."),
+    )
+    value_formula = models.JSONField(
+        _("estimated value formula"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where the program publishes how its benefit is worked out (see docs/eligibility.md): "
+            'e.g. {"kind": "flat", "amount": 9.25, "what": "lifeline", "citation": "..."}.'
+        ),
     )
     notes = models.TextField(_("notes"), blank=True)
     is_draft = models.BooleanField(
@@ -172,6 +188,23 @@ class Criterion(models.Model):
         blank=True,
         help_text=_("Criteria with the same group name pass if any one of them passes."),
     )
+    if_not_met = models.CharField(
+        _("when not met"),
+        max_length=8,
+        choices=IfNotMet.choices,
+        default=IfNotMet.EXCLUDE,
+        help_text=_(
+            "Work rules, student rules and the like should raise a notice, not turn people "
+            "away: the program decides."
+        ),
+    )
+    notice = models.CharField(
+        _("notice"),
+        max_length=40,
+        blank=True,
+        choices=[(key, text) for key, text in NOTICES.items()],
+        help_text=_("The notice shown when this criterion (or its any-of group) is not met."),
+    )
     explanation = models.TextField(_("explanation"))
     citation = models.CharField(
         _("citation"), max_length=500, help_text=_("Regulation or agency page the rule comes from.")
@@ -203,7 +236,7 @@ class Criterion(models.Model):
         if problems:
             raise ValidationError(problems)
         if (
-            self.operator == Operator.LTE_FPL_PCT
+            self.operator in FPL_OPERATORS
             and not PovertyGuideline.objects.filter(year=year).exists()
         ):
             raise ValidationError(
@@ -214,5 +247,7 @@ class Criterion(models.Model):
                     % {"year": year}
                 }
             )
+        if self.if_not_met != IfNotMet.EXCLUDE and not self.notice:
+            raise ValidationError({"notice": _("Choose the notice to show when it is not met.")})
         if not (self.citation or "").strip():
             raise ValidationError({"citation": _("Every rule needs a citation.")})

@@ -12,6 +12,10 @@ from django.utils.translation import pgettext_lazy
 CONTEXT = "referral packet"
 
 PHRASES = {
+    "estimated_value": pgettext_lazy(
+        "referral packet", "Estimated value (an estimate, not a promise)"
+    ),
+    "per_month": pgettext_lazy("referral packet", "a month"),
     "title": pgettext_lazy("referral packet", "Referral packet"),
     "copy_client": pgettext_lazy("referral packet", "Your copy"),
     "copy_agency": pgettext_lazy("referral packet", "Copy for the agency"),

@@ -60,6 +60,22 @@ def screening_reasons(snapshot: dict | None, language: str) -> list[Reason]:
     return reasons
 
 
+def estimated_value(snapshot: dict | None, language: str) -> tuple[str, list[str]]:
+    """The screening's estimated monthly value ("$123" or "") and its working, in
+    ``language``; empty when the snapshot has none."""
+    from referrals.eligibility import render_reason
+    from referrals.eligibility.explain import format_money
+
+    snapshot = snapshot or {}
+    working = [
+        render_reason(item, language)
+        for item in snapshot.get("value_working") or []
+        if isinstance(item, dict) and item.get("message_id")
+    ]
+    amount = snapshot.get("estimated_monthly_value")
+    return (format_money(amount) if amount not in (None, "") else ""), working
+
+
 def consented_client_fields(referral: Referral) -> list[Field]:
     """Only the client fields the referral's consent covers (name and reference always)."""
     client, consent, intake = referral.client, referral.consent, referral.intake
@@ -101,6 +117,9 @@ def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
     withheld = bool(reasons) and not referral.consent.covers(ConsentScope.INTAKE)
     if withheld:
         reasons = [Reason(text=r.explanation) for r in reasons if r.explanation]
+    value, value_working = estimated_value(referral.screening_snapshot, language)
+    if not referral.consent.covers(ConsentScope.INTAKE):
+        value, value_working = "", []  # the working quotes the household's income
     return {
         "referral": referral,
         "program": program,
@@ -111,6 +130,8 @@ def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
         "client": referral.client,
         "reasons": reasons,
         "reasons_withheld": withheld,
+        "estimated_value": value,
+        "value_working": value_working,
         "client_fields": [
             {"label": t[f.key], "value": f.value} for f in consented_client_fields(referral)
         ],

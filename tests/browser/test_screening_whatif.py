@@ -13,6 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_what_if_changes_suggestions_without_saving(page, sign_in, personas, client_a):
     seed_demo()
+    # Answered "no": over 200% then means "not eligible" (unanswered, the net-income route asks).
+    client_a.intakes.update(household_has_elderly_or_disabled=False)
     sign_in(personas.navigator_a)
     page.goto(f"/clients/{client_a.pk}/")
     panel = page.locator("#suggestions")

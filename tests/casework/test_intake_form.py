@@ -69,7 +69,7 @@ def test_everything_left_unanswered_is_saved_as_not_asked(client, personas, new_
     assert intake.housing_status == "" and intake.immigration_status == ""
     assert intake.navigator == personas.navigator_a
     page = client.get(reverse("casework:client_detail", args=[new_client.pk])).content.decode()
-    assert "16 questions not asked." in page
+    assert "25 questions not asked." in page
 
 
 def test_answers_including_no_and_none(client, personas, new_client):
@@ -185,3 +185,48 @@ def test_intake_by_a_navigator_who_left_can_still_be_edited(client, personas, cl
     assert client.post(url, data).status_code == 302
     intake.refresh_from_db()
     assert (intake.navigator, intake.household_size) == (colleague, 4)
+
+
+def test_young_adult_facts_saved_with_not_asked_distinct_from_no(client, personas, new_client):
+    login(client, personas.navigator_a)
+    data = _minimal(
+        personas,
+        client_monthly_income="$850",
+        is_tax_dependent="false",
+        hours_worked_per_week="12",
+        is_college_half_time="true",
+        is_former_foster_youth="true",
+        foster_care_exit_age="18",
+        household_has_elderly_or_disabled="unknown",
+        is_pregnant="true",
+        expected_babies="2",
+        household_immigration_status="some_not_qualifying",
+    )
+    response = client.post(_url(new_client), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    intake = IntakeInterview.objects.get()
+    assert intake.client_monthly_income == Decimal("850")
+    assert intake.is_tax_dependent is False  # asked: no
+    assert intake.household_has_elderly_or_disabled is None  # not asked
+    assert (intake.hours_worked_per_week, intake.expected_babies) == (12, 2)
+    assert intake.is_college_half_time is True and intake.is_former_foster_youth is True
+    assert intake.foster_care_exit_age == 18
+    assert intake.household_immigration_status == "some_not_qualifying"
+    assert intake.history.first().history_user == personas.navigator_a
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"is_pregnant": "false", "expected_babies": "1"}, "only for a pregnancy"),
+        ({"is_former_foster_youth": "false", "foster_care_exit_age": "18"}, "only for former"),
+        ({"hours_worked_per_week": "200"}, "less than or equal to 168"),
+        ({"client_monthly_income": "some"}, "Enter an amount in dollars"),
+    ],
+)
+def test_bad_young_adult_answers_are_explained(client, personas, new_client, extra, message):
+    login(client, personas.navigator_a)
+    response = client.post(_url(new_client), _minimal(personas, **extra))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not IntakeInterview.objects.exists()

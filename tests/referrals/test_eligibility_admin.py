@@ -104,6 +104,8 @@ def _rule_set_post(program, **criterion):
         "criteria-0-explanation": "Income under 200%",
         "criteria-0-citation": "7 CFR 273.9",
         "criteria-0-guideline_year": "",
+        "criteria-0-if_not_met": "exclude",
+        "criteria-0-notice": "",
     }
     data.update({f"criteria-0-{k}": v for k, v in criterion.items()})
     return data

@@ -49,15 +49,20 @@ def texts(result, language="en"):
 
 
 def test_same_household_two_dates_two_guideline_years(directory):
-    household = {"household_size": 2, "monthly_gross_income": Decimal("3550")}
+    household = {
+        "household_size": 2,
+        "monthly_gross_income": Decimal("3550"),
+        "household_has_elderly_or_disabled": False,
+    }
     before = screen_one("calfresh", datetime.date(2026, 9, 30), **household)
     after = screen_one("calfresh", datetime.date(2026, 10, 1), **household)
-    assert (before.status, before.rule_set_version, before.guideline_year) == (NOT, 1, 2025)
-    assert (after.status, after.rule_set_version, after.guideline_year) == (LIKELY, 2, 2026)
+    assert (before.status, before.rule_set_version, before.guideline_year) == (NOT, 2, 2025)
+    assert (after.status, after.rule_set_version, after.guideline_year) == (LIKELY, 3, 2026)
     assert texts(before) == [
         "ZIP 95112 is in Santa Clara County, which the program serves",
         "Monthly income $3,550 is over 200% of the 2025 poverty guideline for a household of 2: "
         "$3,525",
+        "Someone in the household is 60+ or disabled: no; the program requires yes",
     ]
     assert texts(after)[1] == (
         "Monthly income $3,550 is at or under 200% of the 2026 poverty guideline for a household "
@@ -84,7 +89,12 @@ def test_missing_facts_ask_questions_and_never_make_not_eligible(directory):
     assert not [r.program.name for r in results if r.status == NOT]
     calfresh = next(r for r in results if r.program.name == "CalFresh (SNAP food benefits)")
     assert calfresh.status == MORE
-    assert set(calfresh.missing) == {"zip_code", "monthly_gross_income", "household_size"}
+    assert set(calfresh.missing) == {
+        "zip_code",
+        "monthly_gross_income",
+        "household_size",
+        "household_has_elderly_or_disabled",
+    }
     assert "What is the household's total monthly income before taxes?" in calfresh.questions()
 
 
@@ -209,7 +219,13 @@ def test_what_if_overrides_change_results_without_saving(personas):
     on = datetime.date(2026, 5, 1)
     assert screen_intake(intake=intake, on=on, programs=cf)[0].status == LIKELY
     richer = screen_intake(
-        intake=intake, on=on, programs=cf, overrides={"monthly_gross_income": Decimal("5000")}
+        intake=intake,
+        on=on,
+        programs=cf,
+        overrides={
+            "monthly_gross_income": Decimal("5000"),
+            "household_has_elderly_or_disabled": False,
+        },
     )
     assert richer[0].status == NOT
     intake.refresh_from_db()
@@ -219,7 +235,8 @@ def test_what_if_overrides_change_results_without_saving(personas):
 def test_program_without_rules_is_open_and_says_so():
     p = ProgramFactory(service_area_county="")
     [result] = screen_facts(facts={}, programs=[p])
-    assert result.status == LIKELY
+    assert result.status == EligibilityStatus.OPEN_TO_ALL
+    assert result.get_status_display() == "Open to everyone in the service area"
     assert texts(result) == ["The program lists no eligibility rules on this date"]
 
 
@@ -247,7 +264,7 @@ def test_rule_changes_are_seen_at_once(directory):
     on = datetime.date(2026, 5, 1)
     household = {"household_size": 1, "monthly_gross_income": 2000, "age": 30}
     assert screen_one("clipper-start", on, **household).status == LIKELY
-    criterion = program("clipper-start").rule_sets.get().criteria.get(fact="age")
+    criterion = program("clipper-start").rule_sets.get(version=2).criteria.get(fact="age")
     criterion.value = [35, 64]
     criterion.save()
     assert screen_one("clipper-start", on, **household).status == NOT

@@ -41,6 +41,8 @@ def _iter_numeric_criteria():
             for position, c in enumerate(rs["criteria"]):
                 if c["operator"] in (
                     "lte_fpl_pct",
+                    "gt_fpl_pct",
+                    "lte_table",
                     "lte",
                     "lt",
                     "gte",
@@ -60,12 +62,46 @@ def _iter_numeric_criteria():
 def _cases(rs, c):
     """(facts, expected met?) at one under, at, and one over each threshold."""
     op, value, fact = c["operator"], c["value"], c["fact"]
-    if op == "lte_fpl_pct":
+    if op in ("lte_fpl_pct", "gt_fpl_pct"):
         year = c.get("guideline_year") or rs["guideline_year"]
-        for size in (1, 2, 3, 4, 8, 9, 11):
-            limit = reference_monthly_limit(year, size, value)
-            for income, met in ((limit - 1, True), (limit, True), (limit + 1, False)):
+        percent, min_size = (
+            (value["percent"], value.get("min_size", 1)) if isinstance(value, dict) else (value, 1)
+        )
+        lte = op == "lte_fpl_pct"
+        sizes = (1,) if fact == "client_monthly_income" else (1, 2, 3, 4, 8, 9, 11)
+        for size in sizes:
+            limit = reference_monthly_limit(year, max(size, min_size), percent)
+            for income, under in ((limit - 1, True), (limit, True), (limit + 1, False)):
+                facts = {"household_size": size, "monthly_gross_income": income, "age": 40}
+                if fact != "monthly_gross_income":
+                    facts[fact] = income
+                    facts["magi_household_size"] = size
+                yield facts, under == lte
+        return
+    if op == "lte_table":
+        limits, disregard = value["limits"], value.get("earned_disregard", 0)
+        share = Decimal(str(value.get("earned_share_counted", 1)))
+        for size in range(1, len(limits) + 3):
+            limit = limits[str(min(size, len(limits)))] + max(0, size - len(limits)) * value.get(
+                "each_additional", 0
+            )
+            # the income at which the countable income equals the limit, worked by hand
+            at = Decimal(limit) / share + disregard
+            for income, met in ((at - 1, True), (at, True), (at + 1, False)):
                 yield {"household_size": size, "monthly_gross_income": income}, met
+            # no earnings (0 hours): no disregard
+            yield (
+                {"household_size": size, "monthly_gross_income": limit, "hours_worked_per_week": 0},
+                True,
+            )
+            yield (
+                {
+                    "household_size": size,
+                    "monthly_gross_income": limit + 1,
+                    "hours_worked_per_week": 0,
+                },
+                False,
+            )
         return
     if op == "any_under":
         for age, met in ((value - 1, True), (value, False), (value + 1, False)):

@@ -55,7 +55,11 @@ def test_what_if_changes_results_and_saves_nothing(client, client_a, personas):
     login(client, personas.navigator_a)
     response = client.get(
         whatif_url(client_a),
-        {"monthly_gross_income": "5000", "household_size": "2"},
+        {
+            "monthly_gross_income": "5000",
+            "household_size": "2",
+            "household_has_elderly_or_disabled": "no",
+        },
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()

@@ -244,3 +244,36 @@ def test_fetcher_serves_the_projects_static_files():
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+VALUE_WORKING = [
+    {
+        "message_id": "value.flat.lifeline",
+        "params": {"amount": {"money": "9.25"}},
+        "outcome": "info",
+        "text": "Federal Lifeline: $9.25 a month off phone or internet",
+    }
+]
+
+
+@pytest.mark.django_db
+def test_packet_shows_the_estimated_value_only_with_intake_consent(personas):
+    referral = make_referral(personas, language="es")
+    referral.screening_snapshot = {
+        **referral.screening_snapshot,
+        "estimated_monthly_value": "9.25",
+        "value_working": VALUE_WORKING,
+    }
+    referral.save(update_fields=["screening_snapshot"])
+    text = " ".join(
+        pdf_text(render_packet_pdf(referral=referral, language="es", copy="client")).split()
+    )
+    assert "Valor estimado (una estimación, no una promesa)" in text
+    assert "$9.25 al mes" in text
+    assert "Lifeline federal: $9.25 al mes de descuento en teléfono o internet" in text
+
+    private = make_referral(personas, language="en", scopes=[ConsentScope.DEMOGRAPHICS])
+    private.screening_snapshot = referral.screening_snapshot
+    private.save(update_fields=["screening_snapshot"])
+    text = pdf_text(render_packet_pdf(referral=private, language="en", copy="agency"))
+    assert "Estimated value" not in text and "9.25" not in text

@@ -81,7 +81,7 @@ def test_screen_fact_flags_and_later_date_use_the_newer_rules():
     )
     assert rows["WIC (Women, Infants and Children)"]["status"] == "likely_eligible"
     assert rows["WIC (Women, Infants and Children)"]["rule_set_version"] == 2
-    assert rows["CalFresh (SNAP food benefits)"]["rule_set_version"] == 2
+    assert rows["CalFresh (SNAP food benefits)"]["rule_set_version"] == 3
 
 
 def test_screen_text_output_and_bad_arguments():

@@ -84,6 +84,12 @@ class Command(BaseCommand):
                     "screened_on": r.screened_on.isoformat(),
                     "matches_need": r.matches_need,
                     "citations": [reason.citation for reason in r.reasons if reason.citation],
+                    "estimated_monthly_value": (
+                        None
+                        if r.estimated_monthly_value is None
+                        else str(r.estimated_monthly_value)
+                    ),
+                    "value_working": [w.render() for w in r.value_working],
                 }
                 for r in results
             ]
@@ -97,3 +103,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"    · {reason}")
             for question in row["questions"]:
                 self.stdout.write(f"    ? {question}")
+            for line in row["value_working"]:
+                self.stdout.write(f"    $ {line}")
