@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from casework.models import AccessLogEntry, Consent, Membership, Role
 from casework.models.accesslog import AccessAction
-from casework.models.consent import ConsentScope
 
+from .disclosure import referral_disclosure
 from .models import Program, Referral, ReferralStatus
 from .services import notifications, referral_send, referral_transition, referrals_follow_up
 
@@ -149,7 +149,7 @@ def _disclosure(referral, partner, consent, at) -> None:
         object_type="referral",
         object_id=referral.pk,
         action=AccessAction.DISCLOSE,
-        fields_disclosed=[s for s in ConsentScope.values if s in consent.scopes],
+        fields_disclosed=referral_disclosure(referral=referral).keys(),
         request_id="demo",
         at=at,
     )

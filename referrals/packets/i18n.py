@@ -33,8 +33,38 @@ PHRASES: dict[str, dict[str, str]] = {
         "phone": "Phone",
         "email": "Email",
         "bring": "What to bring",
-        "why_client": "Why you are likely eligible",
-        "why_agency": "Why the client is likely eligible",
+        "screening_client": "What the screening found",
+        "screening_agency": "What the screening found",
+        "screened_likely_client": (
+            "Your navigator's screening found that you are likely eligible for this program."
+        ),
+        "screened_need_info_client": (
+            "Your navigator's screening needs more information before it can say whether you "
+            "are eligible. The program will ask you."
+        ),
+        "screened_not_eligible_client": (
+            "Your navigator's screening found that you may not be eligible for this program. "
+            "The program can tell you for sure."
+        ),
+        "screened_open_client": (
+            "This program is open to everyone: no eligibility screening was needed."
+        ),
+        "screened_none_client": "Your navigator will explain why this program fits you.",
+        "screened_likely_agency": "The navigator screened the client as likely eligible.",
+        "screened_need_info_agency": (
+            "The navigator's screening needs more information to decide eligibility "
+            "(see below what is not known yet)."
+        ),
+        "screened_not_eligible_agency": (
+            "The navigator's screening found the client not eligible under the rules in force; "
+            "see the navigator's reason for this referral."
+        ),
+        "screened_open_agency": ("The program lists no eligibility rules: it is open to everyone."),
+        "screened_none_agency": "This referral carries no screening result.",
+        "reasons_withheld_agency": (
+            "Some screening details are not shown: the client did not consent to share that "
+            "information with your agency."
+        ),
         "navigator_client": "Your navigator",
         "navigator_agency": "Referred by",
         "navigator_note": "The navigator's reason for this referral",
@@ -49,14 +79,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "Needs",
         "ask_program": "Ask the program.",
         "nothing_else": "No other information was shared.",
-        "reasons_withheld_client": (
-            "Your navigator screened you as likely eligible for this program."
-        ),
-        "reasons_withheld_agency": (
-            "The navigator screened the client as likely eligible. The client did not consent "
-            "to share intake answers with your agency, so the screening details are not shown."
-        ),
-        "no_reasons": "Your navigator will explain why this program fits you.",
     },
     "es": {
         "title": "Paquete de remisión",
@@ -74,7 +96,23 @@ PHRASES: dict[str, dict[str, str]] = {
         "phone": "Teléfono",
         "email": "Correo electrónico",
         "bring": "Qué debe traer",
-        "why_client": "Por qué probablemente usted califica",
+        "screening_client": "Resultado de la evaluación",
+        "screened_likely_client": (
+            "Según la evaluación de su navegador(a), probablemente usted califica para este "
+            "programa."
+        ),
+        "screened_need_info_client": (
+            "La evaluación de su navegador(a) necesita más información para saber si usted "
+            "califica. El programa le hará las preguntas."
+        ),
+        "screened_not_eligible_client": (
+            "Según la evaluación de su navegador(a), es posible que usted no califique para este "
+            "programa. El programa se lo puede confirmar."
+        ),
+        "screened_open_client": (
+            "Este programa está abierto a todas las personas: no hizo falta una evaluación."
+        ),
+        "screened_none_client": "Su navegador(a) le explicará por qué este programa le conviene.",
         "navigator_client": "Su navegador(a)",
         "client_info_client": "Su información compartida con el programa, con su consentimiento",
         "name": "Nombre",
@@ -86,10 +124,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "Necesidades",
         "ask_program": "Pregunte al programa.",
         "nothing_else": "No se compartió ninguna otra información.",
-        "reasons_withheld_client": (
-            "Su navegador(a) determinó que probablemente usted califica para este programa."
-        ),
-        "no_reasons": "Su navegador(a) le explicará por qué este programa le conviene.",
     },
     "vi": {
         "title": "Hồ sơ giới thiệu",
@@ -108,7 +142,25 @@ PHRASES: dict[str, dict[str, str]] = {
         "phone": "Điện thoại",
         "email": "Email",
         "bring": "Giấy tờ cần mang theo",
-        "why_client": "Lý do quý vị có thể đủ điều kiện",
+        "screening_client": "Kết quả sàng lọc",
+        "screened_likely_client": (
+            "Theo kết quả sàng lọc của nhân viên hướng dẫn, quý vị có thể đủ điều kiện tham gia "
+            "chương trình này."
+        ),
+        "screened_need_info_client": (
+            "Kết quả sàng lọc của nhân viên hướng dẫn cần thêm thông tin để biết quý vị có đủ "
+            "điều kiện hay không. Chương trình sẽ hỏi quý vị."
+        ),
+        "screened_not_eligible_client": (
+            "Theo kết quả sàng lọc của nhân viên hướng dẫn, quý vị có thể không đủ điều kiện tham "
+            "gia chương trình này. Chương trình có thể xác nhận cho quý vị."
+        ),
+        "screened_open_client": (
+            "Chương trình này dành cho tất cả mọi người: không cần sàng lọc điều kiện."
+        ),
+        "screened_none_client": (
+            "Nhân viên hướng dẫn sẽ giải thích vì sao chương trình này phù hợp với quý vị."
+        ),
         "navigator_client": "Nhân viên hướng dẫn của quý vị",
         "client_info_client": (
             "Thông tin của quý vị được chia sẻ với chương trình, theo sự đồng ý của quý vị"
@@ -122,12 +174,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "Nhu cầu",
         "ask_program": "Vui lòng hỏi chương trình.",
         "nothing_else": "Không có thông tin nào khác được chia sẻ.",
-        "reasons_withheld_client": (
-            "Nhân viên hướng dẫn đã xác định quý vị có thể đủ điều kiện tham gia chương trình này."
-        ),
-        "no_reasons": (
-            "Nhân viên hướng dẫn sẽ giải thích vì sao chương trình này phù hợp với quý vị."
-        ),
     },
     "pa": {
         "title": "ਰੈਫ਼ਰਲ ਪੈਕੇਟ",
@@ -143,7 +189,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "phone": "ਫ਼ੋਨ",
         "email": "ਈਮੇਲ",
         "bring": "ਨਾਲ ਕੀ ਲਿਆਉਣਾ ਹੈ",
-        "why_client": "ਤੁਸੀਂ ਸ਼ਾਇਦ ਯੋਗ ਕਿਉਂ ਹੋ",
+        "screening_client": "ਜਾਂਚ ਦਾ ਨਤੀਜਾ",
+        "screened_likely_client": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੀ ਜਾਂਚ ਅਨੁਸਾਰ ਤੁਸੀਂ ਸ਼ਾਇਦ ਇਸ ਪ੍ਰੋਗਰਾਮ ਲਈ ਯੋਗ ਹੋ।",
+        "screened_need_info_client": (
+            "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੀ ਜਾਂਚ ਨੂੰ ਇਹ ਦੱਸਣ ਲਈ ਹੋਰ ਜਾਣਕਾਰੀ ਦੀ ਲੋੜ ਹੈ ਕਿ ਤੁਸੀਂ ਯੋਗ ਹੋ ਜਾਂ ਨਹੀਂ। "
+            "ਪ੍ਰੋਗਰਾਮ ਤੁਹਾਡੇ ਤੋਂ ਪੁੱਛੇਗਾ।"
+        ),
+        "screened_not_eligible_client": (
+            "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੀ ਜਾਂਚ ਅਨੁਸਾਰ ਤੁਸੀਂ ਸ਼ਾਇਦ ਇਸ ਪ੍ਰੋਗਰਾਮ ਲਈ ਯੋਗ ਨਹੀਂ ਹੋ। "
+            "ਪ੍ਰੋਗਰਾਮ ਇਸ ਦੀ ਪੁਸ਼ਟੀ ਕਰ ਸਕਦਾ ਹੈ।"
+        ),
+        "screened_open_client": "ਇਹ ਪ੍ਰੋਗਰਾਮ ਸਾਰਿਆਂ ਲਈ ਖੁੱਲ੍ਹਾ ਹੈ: ਯੋਗਤਾ ਜਾਂਚ ਦੀ ਲੋੜ ਨਹੀਂ ਸੀ।",
+        "screened_none_client": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੱਸਣਗੇ ਕਿ ਇਹ ਪ੍ਰੋਗਰਾਮ ਤੁਹਾਡੇ ਲਈ ਕਿਉਂ ਢੁਕਵਾਂ ਹੈ।",
         "navigator_client": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ",
         "client_info_client": "ਤੁਹਾਡੀ ਸਹਿਮਤੀ ਨਾਲ ਪ੍ਰੋਗਰਾਮ ਨਾਲ ਸਾਂਝੀ ਕੀਤੀ ਤੁਹਾਡੀ ਜਾਣਕਾਰੀ",
         "name": "ਨਾਮ",
@@ -155,8 +212,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "ਲੋੜਾਂ",
         "ask_program": "ਪ੍ਰੋਗਰਾਮ ਤੋਂ ਪੁੱਛੋ।",
         "nothing_else": "ਕੋਈ ਹੋਰ ਜਾਣਕਾਰੀ ਸਾਂਝੀ ਨਹੀਂ ਕੀਤੀ ਗਈ।",
-        "reasons_withheld_client": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਨੇ ਪਾਇਆ ਕਿ ਤੁਸੀਂ ਸ਼ਾਇਦ ਇਸ ਪ੍ਰੋਗਰਾਮ ਲਈ ਯੋਗ ਹੋ।",
-        "no_reasons": "ਤੁਹਾਡੇ ਮਾਰਗਦਰਸ਼ਕ ਦੱਸਣਗੇ ਕਿ ਇਹ ਪ੍ਰੋਗਰਾਮ ਤੁਹਾਡੇ ਲਈ ਕਿਉਂ ਢੁਕਵਾਂ ਹੈ।",
     },
     "hi": {
         "title": "रेफ़रल पैकेट",
@@ -172,7 +227,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "phone": "फ़ोन",
         "email": "ईमेल",
         "bring": "साथ क्या लाएँ",
-        "why_client": "आप संभवतः पात्र क्यों हैं",
+        "screening_client": "जाँच का परिणाम",
+        "screened_likely_client": "आपके मार्गदर्शक की जाँच के अनुसार आप संभवतः इस कार्यक्रम के लिए पात्र हैं।",
+        "screened_need_info_client": (
+            "आपके मार्गदर्शक की जाँच को यह बताने के लिए और जानकारी चाहिए कि आप पात्र हैं या नहीं। "
+            "कार्यक्रम आपसे पूछेगा।"
+        ),
+        "screened_not_eligible_client": (
+            "आपके मार्गदर्शक की जाँच के अनुसार आप शायद इस कार्यक्रम के लिए पात्र नहीं हैं। "
+            "कार्यक्रम इसकी पुष्टि कर सकता है।"
+        ),
+        "screened_open_client": "यह कार्यक्रम सभी के लिए खुला है: पात्रता जाँच की ज़रूरत नहीं थी।",
+        "screened_none_client": "आपके मार्गदर्शक बताएँगे कि यह कार्यक्रम आपके लिए क्यों उपयुक्त है।",
         "navigator_client": "आपके मार्गदर्शक",
         "client_info_client": "आपकी सहमति से कार्यक्रम के साथ साझा की गई आपकी जानकारी",
         "name": "नाम",
@@ -184,8 +250,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "needs": "ज़रूरतें",
         "ask_program": "कार्यक्रम से पूछें।",
         "nothing_else": "कोई अन्य जानकारी साझा नहीं की गई।",
-        "reasons_withheld_client": "आपके मार्गदर्शक ने पाया कि आप संभवतः इस कार्यक्रम के लिए पात्र हैं।",
-        "no_reasons": "आपके मार्गदर्शक बताएँगे कि यह कार्यक्रम आपके लिए क्यों उपयुक्त है।",
     },
 }
 
