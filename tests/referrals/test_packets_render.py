@@ -107,7 +107,8 @@ def test_client_copy_text_is_drawn_with_fonts_that_cover_its_script(personas, la
     data = render_packet_pdf(referral=referral, language=language, copy="client")
 
     text = pdf_text(data)
-    shown = [PHRASES[language][key] for key in ("title", "bring", "screening_client", "intro_client")]
+    keys = ("title", "bring", "screening_client", "intro_client")
+    shown = [PHRASES[language][key] for key in keys]
     # Indic text extraction is lossy (ya-phala, pre-base signs), so only phrases without
     # such conjuncts are matched literally; the glyph check below covers all of them.
     assert letters(PHRASES[language]["title"]) in letters(text)
