@@ -143,7 +143,7 @@ class ClientAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and getattr(response, "status_code", 0) == 200:
-            _log_admin_read(request, "client", object_id, object_id)
+            log_admin_read(request, "client", object_id, object_id)
         return response
 
     def save_model(self, request, obj, form, change):
@@ -196,7 +196,13 @@ class ConsentAdmin(SimpleHistoryAdmin):
     search_fields = ["client__search_name"]
     list_select_related = ["client"]
     filter_horizontal = ["recipients"]
-    readonly_fields = ["recorded_by", "recorded_at", "revoked_at", "revoked_by"]
+    readonly_fields = [
+        "recorded_by",
+        "recorded_at",
+        "revoked_at",
+        "revoked_by",
+        "revocation_note",
+    ]
     raw_id_fields = ["client"]
     actions = ["revoke"]
 
@@ -204,7 +210,7 @@ class ConsentAdmin(SimpleHistoryAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and getattr(response, "status_code", 0) == 200:
             consent = Consent.objects.filter(pk=object_id).values_list("client_id", flat=True)
-            _log_admin_read(request, "consent", object_id, consent.first())
+            log_admin_read(request, "consent", object_id, consent.first())
         return response
 
     def save_model(self, request, obj, form, change):
@@ -255,7 +261,7 @@ class ConsentAdmin(SimpleHistoryAdmin):
         )
 
 
-def _log_admin_read(request, object_type: str, object_id, client_id) -> None:
+def log_admin_read(request, object_type: str, object_id, client_id) -> None:
     try:
         object_id = int(object_id)
     except (TypeError, ValueError):
