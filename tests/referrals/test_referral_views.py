@@ -329,8 +329,12 @@ def test_bad_form_is_a_message_not_a_500(client, personas, referral):
         follow=True,
     )
     assert response.status_code == 200
+    body = response.content.decode()
+    assert "Please check the form:" in body
+    assert "bogus is not one of the available choices" in body
     referral.refresh_from_db()
     assert referral.status == "requested"
+    assert not referral.events.filter(to_status="rejected").exists()
 
 
 def test_partners_have_an_inbox_link_and_navigators_do_not(client, personas):
