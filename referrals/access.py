@@ -12,12 +12,13 @@ Rules (DESIGN.md "Access control", "Consent and sharing"):
 
 from enum import StrEnum
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from casework.access import agencies_of, centers_of
+from casework.models import Consent
 
 from .models import Referral, ReferralStatus
 
@@ -48,8 +49,13 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
             consent__revoked_at__isnull=True,
             consent__given_on__lte=today,
             consent__expires_on__gte=today,
-            # The consent still names the agency (an edit may have removed it).
-            consent__recipients=F("agency"),
+        )
+        # The consent still names the agency (an edit may have removed it). A subquery, not a
+        # join: a join through the recipients would repeat a referral once per recipient.
+        & Exists(
+            Consent.recipients.through.objects.filter(
+                consent_id=OuterRef("consent_id"), organization_id=OuterRef("agency_id")
+            )
         )
     )
     return granted.filter(Q(sending_center__in=centers_of(user)) | agency_ok)

@@ -273,3 +273,36 @@ def test_check_access_detects_and_repairs_planted_differences(personas):
     call_command("check_access", "--fix", stdout=io.StringIO())
     check_access_is_clean()
     assert not personas.outsider.groups.exists()
+
+
+def test_consent_naming_two_agencies_lists_each_referral_once(personas):
+    from casework.services import consent_update
+    from referrals.access import referrals_visible_to
+
+    referral = make_referral(personas)
+    consent_update(
+        actor=personas.navigator_a,
+        consent=referral.consent,
+        recipients=[personas.agency_x, personas.agency_y],
+    )
+    assert list(referrals_visible_to(user=personas.navigator_a)) == [referral]
+    assert list(referrals_visible_to(user=personas.partner_x)) == [referral]
+    assert not referrals_visible_to(user=personas.partner_y).exists()  # not its referral
+    check_access_is_clean()
+
+
+def test_consent_update_through_the_service_ends_a_removed_agencys_access(client, personas):
+    from casework.services import consent_update
+
+    referral = make_referral(personas)
+    assert status(client, personas.partner_x, referral_url(referral)) == 200
+    consent_update(
+        actor=personas.navigator_a, consent=referral.consent, recipients=[personas.agency_y]
+    )
+    assert status(client, personas.partner_x, referral_url(referral)) == 404
+    # Naming the agency again restores its access, and the grant with it.
+    consent_update(
+        actor=personas.navigator_a, consent=referral.consent, recipients=[personas.agency_x]
+    )
+    assert status(client, personas.partner_x, referral_url(referral)) == 200
+    check_access_is_clean()
