@@ -1,14 +1,20 @@
 """Django admin for administrators: organizations, people, clients, consents, the access log.
 
-Changes made here are recorded with the admin user (SimpleHistoryAdmin). The access log is
-read-only: no one adds, changes or deletes its rows, not even a superuser.
+Every save and delete here goes through casework.services with the admin user as actor, so
+the grants follow in the same transaction and the history records who did it (memberships,
+clients, consents). The access log is read-only: no one adds, changes or deletes its rows, not
+even a superuser. Reading a client's or consent's change page is logged like any other read.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
+from .audit import access_log_append
 from .models import (
     AccessLogEntry,
     Client,
@@ -18,6 +24,36 @@ from .models import (
     Organization,
     User,
 )
+
+
+def _save_memberships(request, formset) -> None:
+    """A membership inline's changes, each through the membership services."""
+    instances = formset.save(commit=False)
+    for membership in formset.deleted_objects:
+        services.membership_end(membership=membership, actor=request.user)
+    for membership in instances:
+        if membership.pk:
+            fields = {
+                "user": membership.user,
+                "organization": membership.organization,
+                "role": membership.role,
+            }
+            services.membership_update(actor=request.user, membership=membership, **fields)
+        else:
+            services.membership_create(
+                actor=request.user,
+                user=membership.user,
+                organization=membership.organization,
+                role=membership.role,
+            )
+
+
+class MembershipFormsetMixin:
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            _save_memberships(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,7 +70,7 @@ class OrganizationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(MembershipFormsetMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "zip_code", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
@@ -43,18 +79,42 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user", "organization"]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = services.membership_update(actor=request.user, membership=obj, **fields)
+        else:
+            saved = services.membership_create(
+                actor=request.user, user=obj.user, organization=obj.organization, role=obj.role
+            )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.membership_end(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "organization"):
+            services.membership_end(membership=membership, actor=request.user)
+
+
+# Organization groups are managed through memberships only, never edited by hand.
+_USER_FIELDSETS = tuple(
+    (name, {**options, "fields": tuple(f for f in options["fields"] if f != "groups")})
+    for name, options in BaseUserAdmin.fieldsets
+)
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(MembershipFormsetMixin, BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *_USER_FIELDSETS,
         (_("Casebridge"), {"fields": ("language", "phone")}),
     )
     add_fieldsets = (
@@ -80,31 +140,139 @@ class ClientAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_by", "created_at"]
     inlines = [HouseholdMemberInline]
 
-    def save_model(self, request, obj, form, change):
-        # A client created here still needs its creator; grants follow the services' rules.
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            from .access import grant_client_to_center
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 0) == 200:
+            log_admin_read(request, "client", object_id, object_id)
+        return response
 
-            grant_client_to_center(client=obj, center=obj.center)
+    def save_model(self, request, obj, form, change):
+        # Through the services: a new client is granted to its center, a moved one moves.
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in {f.name for f in Client._meta.concrete_fields}
+        }
+        if change:
+            services.client_update(actor=request.user, client=obj, **fields)
+        else:
+            fields.pop("center", None)
+            saved = services.client_create(actor=request.user, center=obj.center, **fields)
+            obj.pk = saved.pk
+            obj.created_by = saved.created_by
+        obj.refresh_from_db()
+
+
+class ConsentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = [
+            "client",
+            "scopes",
+            "recipients",
+            "method",
+            "given_on",
+            "expires_on",
+            "revocation_note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(k) is not None for k in ("scopes", "recipients", "given_on")):
+            expires_on = data.get("expires_on") or data["given_on"]
+            errors = services.consent_errors(
+                data["scopes"], list(data["recipients"]), data["given_on"], expires_on
+            )
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
 
 
 @admin.register(Consent)
 class ConsentAdmin(SimpleHistoryAdmin):
+    form = ConsentAdminForm
     list_display = ["client", "method", "given_on", "expires_on", "revoked_at"]
     list_filter = ["method"]
     search_fields = ["client__search_name"]
     list_select_related = ["client"]
     filter_horizontal = ["recipients"]
-    readonly_fields = ["recorded_by", "recorded_at", "revoked_at", "revoked_by"]
+    readonly_fields = [
+        "recorded_by",
+        "recorded_at",
+        "revoked_at",
+        "revoked_by",
+        "revocation_note",
+    ]
     raw_id_fields = ["client"]
+    actions = ["revoke"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 0) == 200:
+            consent = Consent.objects.filter(pk=object_id).values_list("client_id", flat=True)
+            log_admin_read(request, "consent", object_id, consent.first())
+        return response
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through the services: recipients, scopes and dates take effect on the agencies'
+        access (and packets) in this transaction."""
+        data = form.cleaned_data
+        if change:
+            services.consent_update(
+                actor=request.user,
+                consent=obj,
+                scopes=data["scopes"],
+                recipients=data["recipients"],
+                method=data["method"],
+                given_on=data["given_on"],
+                expires_on=data["expires_on"],
+            )
+        else:
+            saved = services.consent_record(
+                actor=request.user,
+                client=data["client"],
+                scopes=data["scopes"],
+                recipients=data["recipients"],
+                method=data["method"],
+                given_on=data["given_on"],
+                expires_on=data["expires_on"],
+            )
+            obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # Recipients were set by the service (with history); only inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a consent is revoked, never deleted (its referrals refer to it)
+
+    @admin.action(description=_("Revoke the selected consents"))
+    def revoke(self, request, queryset):
+        revoked = 0
+        for consent in queryset.filter(revoked_at__isnull=True):
+            services.consent_revoke(actor=request.user, consent=consent)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d consent revoked.", "%(n)d consents revoked.", revoked) % {"n": revoked},
+            messages.SUCCESS,
+        )
+
+
+def log_admin_read(request, object_type: str, object_id, client_id) -> None:
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        return
+    access_log_append(
+        user=request.user,
+        organization=None,
+        object_type=object_type,
+        object_id=object_id,
+        client_id=int(client_id) if client_id is not None else None,
+    )
 
 
 @admin.register(AccessLogEntry)

@@ -1,4 +1,5 @@
 import contextvars
+import re
 import uuid
 
 from django.conf import settings
@@ -11,26 +12,40 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+_client_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "client_request_id", default=None
+)
+# What a proxy's id may look like: printable ASCII without spaces, at most 64 characters.
+_REQUEST_ID_CHARS = re.compile(r"[!-~]{1,64}")
 
 
 def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def current_client_request_id() -> str | None:
+    return _client_request_id.get()
+
+
 class RequestIdMiddleware:
-    """Gives every request an id (or keeps a proxy's X-Request-ID) for the access log."""
+    """Gives every request a server-generated id for the access log. An incoming X-Request-ID
+    (a proxy's, or anything a client sends) is recorded beside it if it looks like an id,
+    never used instead of it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")[:64]
-        request.request_id = incoming or uuid.uuid4().hex
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = uuid.uuid4().hex
+        request.client_request_id = incoming if _REQUEST_ID_CHARS.fullmatch(incoming) else ""
         token = _request_id.set(request.request_id)
+        client_token = _client_request_id.set(request.client_request_id)
         try:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
+            _client_request_id.reset(client_token)
         response["X-Request-ID"] = request.request_id
         return response
 

@@ -23,7 +23,7 @@ from .models import (
     User,
 )
 from .models.consent import CONSENT_DEFAULT_DAYS, ConsentScope
-from .signals import consent_revoked
+from .signals import consent_changed, consent_revoked
 from .validation import consent_expiry_problem, date_bounds, date_range_message, text_problem
 
 
@@ -44,20 +44,54 @@ def organization_create(*, name: str, slug: str, kind: str, **fields) -> Organiz
     return organization
 
 
-@transaction.atomic
-def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
-    """Gives ``user`` a role at ``organization`` and puts them in its permission group."""
-    membership, _created = Membership.objects.update_or_create(
-        user=user, organization=organization, defaults={"role": role}
+def sync_organization_groups(*, user: User) -> None:
+    """Puts ``user`` in exactly the permission groups of the organizations they are a member
+    of (memberships are the source of truth; any other organization group is removed)."""
+    wanted = set(
+        Organization.objects.filter(memberships__user=user).values_list("group_id", flat=True)
     )
-    user.groups.add(organization.group)
+    org_groups = set(user.groups.filter(organization__isnull=False).values_list("pk", flat=True))
+    if org_groups - wanted:
+        user.groups.remove(*(org_groups - wanted))
+    if wanted - org_groups:
+        user.groups.add(*(wanted - org_groups))
+
+
+@transaction.atomic
+def membership_create(
+    *, user: User, organization: Organization, role: str, actor: User | None = None
+) -> Membership:
+    """Gives ``user`` a role at ``organization`` (or changes it) and puts them in its
+    permission group, in one transaction."""
+    membership = Membership.objects.filter(user=user, organization=organization).first()
+    membership = membership or Membership(user=user, organization=organization)
+    membership.role = role
+    _save_as(membership, actor)
+    sync_organization_groups(user=user)
     return membership
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership) -> None:
-    membership.user.groups.remove(membership.organization.group)
+def membership_update(*, actor: User | None, membership: Membership, **fields) -> Membership:
+    """Changes a membership's role (or organization, or person); group membership follows for
+    everyone involved."""
+    old = Membership.objects.select_for_update().get(pk=membership.pk)
+    for name, value in fields.items():
+        setattr(old, name, value)
+    before_user = Membership.objects.get(pk=membership.pk).user
+    _save_as(old, actor)
+    for user in {before_user, old.user}:
+        sync_organization_groups(user=user)
+    return old
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: User | None = None) -> None:
+    """Ends a membership; the user leaves the organization's group at once."""
+    user = membership.user
+    membership._history_user = actor
     membership.delete()
+    sync_organization_groups(user=user)
 
 
 # Clients -------------------------------------------------------------------------------------
@@ -160,24 +194,12 @@ def consent_record(
     """Records a client's consent. Default length one year; recipients must be partner agencies."""
     scopes = sorted(set(scopes))
     recipients = list(recipients)
-    errors = {}
-    unknown = set(scopes) - set(ConsentScope.values)
-    if not scopes or unknown:
-        errors["scopes"] = _("Choose at least one kind of information to share.")
-    if not recipients:
-        errors["recipients"] = _("Name at least one agency the client agrees to share with.")
-    elif any(org.kind != OrganizationKind.PARTNER_AGENCY for org in recipients):
-        errors["recipients"] = _("Consent can only name partner agencies.")
     given_on = given_on or timezone.localdate()
-    earliest, latest = date_bounds("consent_given")
-    if not earliest <= given_on <= latest:
-        # Checked before any date arithmetic: 9999-12-31 plus a year does not exist.
-        errors["given_on"] = date_range_message(earliest, latest)
-    else:
+    try:
         expires_on = expires_on or given_on + datetime.timedelta(days=CONSENT_DEFAULT_DAYS)
-        problem = consent_expiry_problem(given_on, expires_on)
-        if problem:
-            errors["expires_on"] = problem
+    except OverflowError:  # 9999-12-31 plus a year does not exist; consent_errors explains
+        expires_on = None
+    errors = consent_errors(scopes, recipients, given_on, expires_on)
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -191,6 +213,65 @@ def consent_record(
     _save_as(consent, actor)
     consent.recipients.set(recipients)
     return consent
+
+
+@transaction.atomic
+def consent_update(
+    *,
+    actor: User,
+    consent: Consent,
+    scopes: Iterable[str] | None = None,
+    recipients: Iterable[Organization] | None = None,
+    method: str | None = None,
+    given_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+) -> Consent:
+    """Changes what a consent shares, with whom, or for how long. The agencies' access follows
+    in this transaction (``consent_changed``: referrals re-grants or revokes, and re-renders
+    packets that showed more than the consent now covers)."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    old_scopes = set(consent.scopes or [])
+    old_recipients = set(consent.recipients.values_list("pk", flat=True))
+    scopes = sorted(set(scopes)) if scopes is not None else sorted(old_scopes)
+    recipients = list(recipients) if recipients is not None else list(consent.recipients.all())
+    given_on = given_on or consent.given_on
+    expires_on = expires_on or consent.expires_on
+    errors = consent_errors(scopes, recipients, given_on, expires_on)
+    if errors:
+        raise ValidationError(errors)
+    consent.scopes = scopes
+    consent.method = method or consent.method
+    consent.given_on = given_on
+    consent.expires_on = expires_on
+    _save_as(consent, actor)
+    consent.recipients.set(recipients)
+    consent_changed.send(
+        sender=Consent,
+        consent=consent,
+        actor=actor,
+        scopes_removed=old_scopes - set(scopes),
+        recipients_removed=old_recipients - {r.pk for r in recipients},
+    )
+    return consent
+
+
+def consent_errors(scopes, recipients, given_on, expires_on) -> dict:
+    errors = {}
+    unknown = set(scopes) - set(ConsentScope.values)
+    if not scopes or unknown:
+        errors["scopes"] = _("Choose at least one kind of information to share.")
+    if not recipients:
+        errors["recipients"] = _("Name at least one agency the client agrees to share with.")
+    elif any(org.kind != OrganizationKind.PARTNER_AGENCY for org in recipients):
+        errors["recipients"] = _("Consent can only name partner agencies.")
+    earliest, latest = date_bounds("consent_given")
+    if not earliest <= given_on <= latest:
+        errors["given_on"] = date_range_message(earliest, latest)
+    else:
+        problem = consent_expiry_problem(given_on, expires_on)
+        if problem:
+            errors["expires_on"] = problem
+    return errors
 
 
 @transaction.atomic

@@ -12,12 +12,13 @@ Rules (DESIGN.md "Access control", "Consent and sharing"):
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from casework.access import agencies_of, centers_of
+from casework.models import Consent
 
 from .models import DirectoryPublishing, Referral, ReferralStatus
 
@@ -50,6 +51,13 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
             consent__revoked_at__isnull=True,
             consent__given_on__lte=today,
             consent__expires_on__gte=today,
+        )
+        # The consent still names the agency (an edit may have removed it). A subquery, not a
+        # join: a join through the recipients would repeat a referral once per recipient.
+        & Exists(
+            Consent.recipients.through.objects.filter(
+                consent_id=OuterRef("consent_id"), organization_id=OuterRef("agency_id")
+            )
         )
     )
     return granted.filter(Q(sending_center__in=centers_of(user)) | agency_ok)
@@ -99,6 +107,26 @@ def referral_grant(*, referral: Referral) -> None:
     for org in (referral.sending_center, referral.agency):
         assign_perm("referrals.view_referral", org.group, referral)
         assign_perm("referrals.change_referral", org.group, referral)
+
+
+def agency_may_hold_grant(*, referral: Referral, recipient_ids=None) -> bool:
+    """The agency holds a grant while the referral is not cancelled and its consent is not
+    revoked and names the agency. (Expiry is checked on every read instead.)"""
+    if referral.status == ReferralStatus.CANCELLED or referral.consent.revoked_at is not None:
+        return False
+    if recipient_ids is None:
+        recipient_ids = set(referral.consent.recipients.values_list("pk", flat=True))
+    return referral.agency_id in recipient_ids
+
+
+def referral_sync_agency(*, referral: Referral, recipient_ids=None) -> bool:
+    """Grants or revokes the agency's access to match ``agency_may_hold_grant``."""
+    if agency_may_hold_grant(referral=referral, recipient_ids=recipient_ids):
+        for perm in ("view_referral", "change_referral"):
+            assign_perm(f"referrals.{perm}", referral.agency.group, referral)
+        return True
+    referral_revoke_agency(referral=referral)
+    return False
 
 
 def referral_revoke_agency(*, referral: Referral) -> None:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from casework.admin import log_admin_read
+
 from .models import Referral, ReferralEvent
 
 
@@ -24,6 +26,13 @@ class ReferralAdmin(SimpleHistoryAdmin):
     search_fields = ("reference_code",)
     list_select_related = ("program", "agency", "sending_center")
     inlines = [ReferralEventInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 0) == 200:
+            client_id = Referral.objects.filter(pk=object_id).values_list("client_id", flat=True)
+            log_admin_read(request, "referral", object_id, client_id.first())
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Referral._meta.fields]

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from casework.models import AccessLogEntry, Consent, Membership, Role
 from casework.models.accesslog import AccessAction
-from casework.models.consent import ConsentScope
 
+from .disclosure import referral_disclosure
 from .models import Program, Referral, ReferralStatus
 from .services import notifications, referral_send, referral_transition, referrals_follow_up
 
@@ -149,7 +149,7 @@ def _disclosure(referral, partner, consent, at) -> None:
         object_type="referral",
         object_id=referral.pk,
         action=AccessAction.DISCLOSE,
-        fields_disclosed=[s for s in ConsentScope.values if s in consent.scopes],
+        fields_disclosed=referral_disclosure(referral=referral).keys(),
         request_id="demo",
         at=at,
     )
@@ -180,16 +180,23 @@ def seed_demo(*, city, stdout=None) -> int:
                 Consent.objects.active()
                 .filter(client=client)
                 .prefetch_related("recipients")
-                .order_by("-given_on")
+                .order_by("-given_on", "-pk")
                 .first()
             )
             if consent is None:
                 continue
             # Two referrals per agency the client consented to: one earlier, one later.
-            pairs = [(a, n) for a in consent.recipients.all() for n in range(2)]
+            # In a fixed order (a prefetched many-to-many has none), so the same client gets the
+            # same referrals, scripts and packets on every run.
+            agencies = sorted(consent.recipients.all(), key=lambda a: a.slug)
+            pairs = [(a, n) for a in agencies for n in range(2)]
             for agency, _round in pairs:
                 partner = _partner_of(agency)
-                program = Program.objects.filter(agency=agency, is_active=True).first()
+                program = (
+                    Program.objects.filter(agency=agency, is_active=True)
+                    .order_by("name", "pk")
+                    .first()
+                )
                 if partner is None or program is None:
                     continue
                 _target, moves = SCRIPTS[script_index % len(SCRIPTS)]

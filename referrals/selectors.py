@@ -8,7 +8,6 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from casework.models import AccessLogEntry, Client
 from casework.models.accesslog import AccessAction
-from casework.models.consent import ConsentScope
 
 from .access import referrals_received_by, referrals_sent_by, referrals_visible_to
 from .models import Referral, ReferralEvent, ReferralStatus
@@ -47,39 +46,6 @@ def referral_detail(*, referral: Referral) -> dict:
         .order_by("at", "id")
     )
     return {"events": events}
-
-
-def referral_disclosed_client(*, referral: Referral) -> dict:
-    """The client information a partner may see on this referral: only the consented scopes."""
-    client = referral.client
-    scopes = [s for s in ConsentScope.values if referral.consent.covers(s)]
-    shown: dict = {"scopes": scopes, "name": client.display_name}
-    if ConsentScope.CONTACT in scopes:
-        shown["contact"] = {
-            "phone": client.phone,
-            "email": client.email,
-            "address": ", ".join(
-                p
-                for p in (
-                    client.address_line1,
-                    client.address_line2,
-                    client.city,
-                    client.zip_code,
-                )
-                if p
-            ),
-        }
-    if ConsentScope.DEMOGRAPHICS in scopes:
-        shown["demographics"] = {
-            "date_of_birth": client.date_of_birth,
-            "language": client.get_preferred_language_display(),
-            "household": list(client.household.all()),
-        }
-    if ConsentScope.INTAKE in scopes:
-        shown["intake"] = referral.intake or client.intakes.order_by("-interview_date").first()
-    if ConsentScope.NOTES in scopes:
-        shown["notes"] = list(client.notes.select_related("author").order_by("-created_at")[:20])
-    return shown
 
 
 def referrals_awaiting_response(*, user, limit: int = 20) -> list[Referral]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
 from ..access import AccessLevel, centers_of, get_client_or_404
-from ..audit import access_log_append
+from ..audit import access_log_append, access_log_clients_listed, logs_client_read
 from ..forms import (
     ClientForm,
     ClientSearchForm,
@@ -27,6 +27,8 @@ def client_list(request):
     form = ClientSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     search = client_search(user=request.user, query=query, page_number=request.GET.get("page"))
+    # Each client the result list shows is a read of that client (one INSERT for the page).
+    access_log_clients_listed(user=request.user, clients=search.page.object_list)
     context = {
         "form": form,
         "search": search,
@@ -80,6 +82,7 @@ def client_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@logs_client_read()
 def client_update(request, pk):
     client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
     form = ClientForm(request.POST or None, instance=client, centers=[client.center])
@@ -124,6 +127,7 @@ def client_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@logs_client_read()
 def household_member_create(request, pk):
     client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
     form = HouseholdMemberForm(request.POST or None)
@@ -135,6 +139,7 @@ def household_member_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@logs_client_read("household_member", object_kwarg="member_pk")
 def household_member_update(request, pk, member_pk):
     client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
     member = get_object_or_404(client.household, pk=member_pk)

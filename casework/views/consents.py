@@ -6,11 +6,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
 from ..access import AccessLevel, get_client_or_404
+from ..audit import logs_client_read
 from ..forms import ConsentForm, ConsentRevokeForm
 from .clients import client_url
 
 
 @require_http_methods(["GET", "POST"])
+@logs_client_read()
 def consent_create(request, pk):
     client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
     form = ConsentForm(request.POST or None)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import services
 from ..access import AccessLevel, get_client_or_404
+from ..audit import logs_client_read
 from ..forms import IntakeForm
 from ..models import IntakeInterview
 from .clients import client_url
@@ -32,6 +33,7 @@ def intake_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@logs_client_read("intake", object_kwarg="intake_pk")
 def intake_update(request, pk, intake_pk):
     client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
     intake = get_object_or_404(client.intakes, pk=intake_pk)

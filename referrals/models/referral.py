@@ -168,6 +168,8 @@ class Referral(models.Model):
     packet_rendered_at = models.DateTimeField(null=True, blank=True)
     packet_attempts = models.PositiveSmallIntegerField(default=0)
     packet_error = models.TextField(blank=True)
+    # What the agency copy shows (referrals.disclosure keys), logged with each download.
+    packet_disclosed = models.JSONField(default=list, blank=True)
 
     history = HistoricalRecords(
         excluded_fields=["packet_started_at", "packet_attempts", "packet_requested_at"]

@@ -12,6 +12,52 @@ from django.utils.translation import pgettext_lazy
 CONTEXT = "referral packet"
 
 PHRASES = {
+    "screening_client": pgettext_lazy("referral packet", "What the screening found"),
+    "screening_agency": pgettext_lazy("referral packet", "What the screening found"),
+    "screened_likely_client": pgettext_lazy(
+        "referral packet",
+        "Your navigator's screening found that you are likely eligible for this program.",
+    ),
+    "screened_need_info_client": pgettext_lazy(
+        "referral packet",
+        "Your navigator's screening needs more information before it can say whether you are "
+        "eligible. The program will ask you.",
+    ),
+    "screened_not_eligible_client": pgettext_lazy(
+        "referral packet",
+        "Your navigator's screening found that you may not be eligible for this program. The "
+        "program can tell you for sure.",
+    ),
+    "screened_open_client": pgettext_lazy(
+        "referral packet", "This program is open to everyone: no eligibility screening was needed."
+    ),
+    "screened_none_client": pgettext_lazy(
+        "referral packet", "Your navigator will explain why this program fits you."
+    ),
+    "screened_likely_agency": pgettext_lazy(
+        "referral packet", "The navigator screened the client as likely eligible."
+    ),
+    "screened_need_info_agency": pgettext_lazy(
+        "referral packet",
+        "The navigator's screening needs more information to decide eligibility (see below what is"
+        " not known yet).",
+    ),
+    "screened_not_eligible_agency": pgettext_lazy(
+        "referral packet",
+        "The navigator's screening found the client not eligible under the rules in force; see the"
+        " navigator's reason for this referral.",
+    ),
+    "screened_open_agency": pgettext_lazy(
+        "referral packet", "The program lists no eligibility rules: it is open to everyone."
+    ),
+    "screened_none_agency": pgettext_lazy(
+        "referral packet", "This referral carries no screening result."
+    ),
+    "reasons_withheld_agency": pgettext_lazy(
+        "referral packet",
+        "Some screening details are not shown: the client did not consent to share that "
+        "information with your agency.",
+    ),
     "estimated_value": pgettext_lazy(
         "referral packet", "Estimated value (an estimate, not a promise)"
     ),
@@ -39,8 +85,6 @@ PHRASES = {
     "phone": pgettext_lazy("referral packet", "Phone"),
     "email": pgettext_lazy("referral packet", "Email"),
     "bring": pgettext_lazy("referral packet", "What to bring"),
-    "why_client": pgettext_lazy("referral packet", "Why you are likely eligible"),
-    "why_agency": pgettext_lazy("referral packet", "Why the client is likely eligible"),
     "navigator_client": pgettext_lazy("referral packet", "Your navigator"),
     "navigator_agency": pgettext_lazy("referral packet", "Referred by"),
     "navigator_note": pgettext_lazy("referral packet", "The navigator's reason for this referral"),
@@ -59,18 +103,6 @@ PHRASES = {
     "needs": pgettext_lazy("referral packet", "Needs"),
     "ask_program": pgettext_lazy("referral packet", "Ask the program."),
     "nothing_else": pgettext_lazy("referral packet", "No other information was shared."),
-    "reasons_withheld_client": pgettext_lazy(
-        "referral packet", "Your navigator screened you as likely eligible for this program."
-    ),
-    "reasons_withheld_agency": pgettext_lazy(
-        "referral packet",
-        "The navigator screened the client as likely eligible. The client did not consent "
-        "to share intake answers with your agency, so the screening details are not "
-        "shown.",
-    ),
-    "no_reasons": pgettext_lazy(
-        "referral packet", "Your navigator will explain why this program fits you."
-    ),
 }
 
 

@@ -9,8 +9,6 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from casework.models import ConsentScope
-from casework.models.choices import LANGUAGE_AUTONYMS
-from casework.models.intake import Need
 from referrals.models import Referral
 
 from .fetcher import StaticOnlyURLFetcher, static_base_url
@@ -18,46 +16,109 @@ from .phrases import phrases
 
 
 @dataclass
-class Field:
-    key: str  # a phrase key in .phrases
-    value: str
-
-
-@dataclass
 class Reason:
     text: str  # the screening's sentence, in the copy's language (referrals.eligibility)
     explanation: str = ""  # the rule's explanation, as the administrator wrote it
     citation: str = ""
+    outcome: str = ""
 
 
-# Reasons that say why the client is likely eligible (not what failed or is unknown).
-SUPPORTING_OUTCOMES = {"met", "info", ""}
+# The client fields a packet can show (labels in .i18n); the consent decides which it does.
+PACKET_FIELDS = (
+    "phone",
+    "email",
+    "address",
+    "date_of_birth",
+    "language",
+    "household_size",
+    "monthly_income",
+    "needs",
+)
+
+
+# Which reasons each status quotes: a likely-eligible screening says what was met; one that
+# needs information adds what is not known yet; a not-eligible one adds what was not met.
+OUTCOMES_QUOTED = {
+    "likely": {"met", "info", ""},
+    "open": {"met", "info", ""},
+    "need_info": {"met", "info", "unknown", ""},
+    "not_eligible": {"met", "info", "unknown", "not_met", ""},
+    "none": {"met", "info", ""},
+}
+
+
+def _quoted(item, status: str) -> bool:
+    return not isinstance(item, dict) or item.get("outcome", "") in OUTCOMES_QUOTED[status]
+
+
+def _reason(item, language: str) -> Reason | None:
+    from referrals.eligibility import render_reason
+
+    if isinstance(item, str):
+        return Reason(text=item)
+    if not isinstance(item, dict):
+        return None
+    text = render_reason(item, language) if item.get("message_id") else item.get("text", "")
+    explanation = (item.get("explanation") or "").strip()
+    if not text and not explanation:
+        return None
+    return Reason(
+        text=(text or explanation).strip(),
+        explanation=explanation if text else "",
+        citation=(item.get("citation") or "").strip(),
+        outcome=item.get("outcome", ""),
+    )
 
 
 def screening_reasons(snapshot: dict | None, language: str) -> list[Reason]:
-    """The reasons stamped on the referral by the screening it was based on (its snapshot),
-    rendered in ``language``. Tolerates older snapshots with plain strings or text only."""
-    from referrals.eligibility import render_reason
+    """Every reason stamped on the referral by the screening it was based on (its snapshot),
+    in ``language``, as its status quotes them (``OUTCOMES_QUOTED``). Tolerates older
+    snapshots with plain strings or text only."""
+    status = screening_status(snapshot)
+    items = (snapshot or {}).get("reasons") or []
+    reasons = [_reason(item, language) for item in items if _quoted(item, status)]
+    return [r for r in reasons if r is not None]
 
-    reasons = []
-    for item in (snapshot or {}).get("reasons") or []:
-        if isinstance(item, str):
-            reasons.append(Reason(text=item))
+
+def screening_status(snapshot: dict | None) -> str:
+    """What the stamped screening said: likely / need_info / not_eligible / open (a program
+    with no eligibility rules) / none (the referral carries no screening)."""
+    snapshot = snapshot or {}
+    status = snapshot.get("status") or ""
+    message_ids = {
+        r.get("message_id") for r in snapshot.get("reasons") or [] if isinstance(r, dict)
+    }
+    if status == "likely_eligible":
+        return "open" if "rules.none" in message_ids else "likely"
+    if status == "need_more_info":
+        return "need_info"
+    if status == "not_eligible":
+        return "not_eligible"
+    return "none"
+
+
+def agency_reasons(disclosure, language: str) -> tuple[list[Reason], bool, list]:
+    """The reasons the consent covers; for the others, the rule's explanation alone.
+    Returns the reasons, whether any were withheld, and the disclosure's reasons quoted."""
+    shown, withheld, quoted = [], False, []
+    status = screening_status(disclosure.snapshot)
+    for item in disclosure.reasons:
+        if not _quoted(item.reason, status):
             continue
-        if not isinstance(item, dict) or item.get("outcome", "") not in SUPPORTING_OUTCOMES:
-            continue
-        text = render_reason(item, language) if item.get("message_id") else item.get("text", "")
-        explanation = (item.get("explanation") or "").strip()
-        if not text and not explanation:
-            continue
-        reasons.append(
-            Reason(
-                text=(text or explanation).strip(),
-                explanation=explanation if text else "",
-                citation=(item.get("citation") or "").strip(),
+        quoted.append(item)
+        if item.covered:
+            reason = _reason(item.reason, language)
+        else:
+            withheld = True
+            explanation = (
+                (item.reason.get("explanation") or "").strip()
+                if isinstance(item.reason, dict)
+                else ""
             )
-        )
-    return reasons
+            reason = Reason(text=explanation) if explanation else None
+        if reason is not None and reason.text not in {r.text for r in shown}:
+            shown.append(reason)
+    return shown, withheld, quoted
 
 
 def estimated_value(snapshot: dict | None, language: str) -> tuple[str, list[str]]:
@@ -76,50 +137,30 @@ def estimated_value(snapshot: dict | None, language: str) -> tuple[str, list[str
     return (format_money(amount) if amount not in (None, "") else ""), working
 
 
-def consented_client_fields(referral: Referral) -> list[Field]:
-    """Only the client fields the referral's consent covers (name and reference always)."""
-    client, consent, intake = referral.client, referral.consent, referral.intake
-    fields: list[Field] = []
-    if consent.covers(ConsentScope.CONTACT):
-        if client.phone:
-            fields.append(Field("phone", str(client.phone.as_national)))
-        if client.email:
-            fields.append(Field("email", client.email))
-        address = ", ".join(
-            p
-            for p in (client.address_line1, client.address_line2, client.city, client.zip_code)
-            if p
-        )
-        if client.address_line1:
-            fields.append(Field("address", address))
-    if consent.covers(ConsentScope.DEMOGRAPHICS):
-        if client.date_of_birth:
-            fields.append(Field("date_of_birth", formats.date_format(client.date_of_birth)))
-        fields.append(Field("language", LANGUAGE_AUTONYMS.get(client.preferred_language, "")))
-        if intake is not None and intake.household_size:
-            fields.append(Field("household_size", str(intake.household_size)))
-    if consent.covers(ConsentScope.INTAKE) and intake is not None:
-        if intake.monthly_gross_income is not None:
-            fields.append(Field("monthly_income", f"${intake.monthly_gross_income:,.0f}"))
-        needs = [str(Need(n).label) for n in (intake.needs or []) if n in Need.values]
-        if needs:
-            fields.append(Field("needs", ", ".join(needs)))
-    return fields
+def packet_disclosure(referral: Referral):
+    """What the consent releases, restricted to what a packet shows."""
+    from referrals.disclosure import referral_disclosure
+
+    return referral_disclosure(referral=referral).only(PACKET_FIELDS)
 
 
 def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
     program = referral.program
     t = phrases()  # in the active language: render_packet_html overrides it
     locations = list(program.locations.all())
-    reasons = screening_reasons(referral.screening_snapshot, language)
-    # The screening's sentences quote intake answers (income, household size): without consent
-    # to share intake answers only the rules' own explanations are shown.
-    withheld = bool(reasons) and not referral.consent.covers(ConsentScope.INTAKE)
-    if withheld:
-        reasons = [Reason(text=r.explanation) for r in reasons if r.explanation]
+    disclosure = packet_disclosure(referral)
+    # Screening sentences quote the client's answers (income, ZIP, insurance...): both copies
+    # (the client shows theirs to the program) quote those the consent covers, and the rule's
+    # own explanation for the others.
+    reasons, withheld, quoted = agency_reasons(disclosure, language)
+    status = screening_status(referral.screening_snapshot)
     value, value_working = estimated_value(referral.screening_snapshot, language)
-    if not referral.consent.covers(ConsentScope.INTAKE):
-        value, value_working = "", []  # the working quotes the household's income
+    # The working quotes the household's income and size: shown only when the consent covers both.
+    value_shown = bool(value_working) and {ConsentScope.INTAKE, ConsentScope.DEMOGRAPHICS} <= set(
+        disclosure.scopes
+    )
+    if not value_shown:
+        value, value_working = "", []
     return {
         "referral": referral,
         "program": program,
@@ -128,13 +169,16 @@ def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
         "navigator": referral.sent_by,
         "center": referral.sending_center,
         "client": referral.client,
+        "client_name": disclosure.name,
         "reasons": reasons,
         "reasons_withheld": withheld,
         "estimated_value": value,
         "value_working": value_working,
-        "client_fields": [
-            {"label": t[f.key], "value": f.value} for f in consented_client_fields(referral)
-        ],
+        "screening_status": status,
+        "screening_sentence": t[f"screened_{status}_{copy}"],
+        "client_fields": [{"label": t[i.key], "value": i.value} for i in disclosure.items],
+        "disclosed_keys": disclosure.keys(reasons=quoted)
+        + (["estimated_value"] if value_shown else []),
         "copy": copy,
         "lang": language,
         "t": t,
@@ -144,9 +188,14 @@ def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
 
 
 def render_packet_html(*, referral: Referral, language: str, copy: str) -> str:
+    return render_packet(referral=referral, language=language, copy=copy)[0]
+
+
+def render_packet(*, referral: Referral, language: str, copy: str) -> tuple[str, list[str]]:
+    """The copy's HTML and the disclosure keys it shows (what a download discloses)."""
     with translation.override(language):
         context = packet_context(referral=referral, language=language, copy=copy)
-        return render_to_string("pdf/packet.html", context)
+        return render_to_string("pdf/packet.html", context), context["disclosed_keys"]
 
 
 @functools.cache

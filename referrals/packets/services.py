@@ -95,11 +95,12 @@ class RenderedPacket:
     language: str
     client_pdf: bytes
     agency_pdf: bytes
+    agency_disclosed: list[str]
 
 
 def packet_build(*, referral: Referral) -> RenderedPacket:
     """Renders both copies: the client's in their preferred language, the agency's in English."""
-    from .render import render_packet_pdf
+    from .render import render_packet, render_packet_pdf, render_pdf
 
     language = referral.client.preferred_language
     if language not in PACKET_LANGUAGES:
@@ -107,10 +108,12 @@ def packet_build(*, referral: Referral) -> RenderedPacket:
     delay = getattr(settings, "PACKET_RENDER_DELAY_SECONDS", 0)
     if delay:  # test-only: lets a test kill a worker in the middle of a render
         time.sleep(delay)
+    agency_html, agency_disclosed = render_packet(referral=referral, language="en", copy="agency")
     return RenderedPacket(
         language=language,
         client_pdf=render_packet_pdf(referral=referral, language=language, copy="client"),
-        agency_pdf=render_packet_pdf(referral=referral, language="en", copy="agency"),
+        agency_pdf=render_pdf(agency_html),
+        agency_disclosed=agency_disclosed,
     )
 
 
@@ -154,6 +157,7 @@ def packet_render(*, referral_id: int) -> bool:
         packet_language=packet.language,
         packet_client_file=client_name,
         packet_agency_file=agency_name,
+        packet_disclosed=packet.agency_disclosed,
         packet_rendered_at=timezone.now(),
         packet_error="",
     )

@@ -28,21 +28,27 @@ def _referral_and_side(request, code):
     return referral, side
 
 
-def _partial(request, referral):
-    return render(request, "referrals/_packet_status.html", {"referral": referral})
+def _partial(request, referral, side):
+    context = {"referral": referral, "is_sender": side == ReferralSide.SENDER}
+    return render(request, "referrals/_packet_status.html", context)
 
 
 @require_GET
 def packet_status(request, code):
     """The packet box; while the packet renders it polls itself (htmx) every 2 seconds."""
-    referral, _side = _referral_and_side(request, code)
-    return _partial(request, referral)
+    referral, side = _referral_and_side(request, code)
+    return _partial(request, referral, side)
 
 
 @require_GET
 def packet_file(request, code, copy):
     referral, side = _referral_and_side(request, code)
+    receiver = side == ReferralSide.RECEIVER
     if copy not in COPIES or referral.packet_status != PacketStatus.READY:
+        raise Http404
+    if receiver and copy == "client":
+        # The client's copy is the navigator's to hand over: it is in the client's language
+        # (a demographic) and is not limited to what the consent shares with the agency.
         raise Http404
     stored = referral.packet_client_file if copy == "client" else referral.packet_agency_file
     if not stored:
@@ -51,7 +57,6 @@ def packet_file(request, code, copy):
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    receiver = side == ReferralSide.RECEIVER
     access_log_append(
         user=request.user,
         organization=referral.agency if receiver else referral.sending_center,
@@ -59,7 +64,7 @@ def packet_file(request, code, copy):
         object_id=referral.pk,
         client_id=referral.client_id,
         action=AccessAction.DOWNLOAD,
-        fields_disclosed=list(referral.consent.scopes or []) if receiver else [],
+        fields_disclosed=list(referral.packet_disclosed or []) if receiver else [],
     )
     language = referral.packet_language if copy == "client" else "en"
     return FileResponse(
@@ -81,11 +86,11 @@ def packet_download(request, code):
 
 @require_POST
 def packet_render_again(request, code):
-    referral, _side = _referral_and_side(request, code)
+    referral, side = _referral_and_side(request, code)
     scheduled = packet_rerender(referral=referral, actor=request.user)
     if request.htmx:
         referral.refresh_from_db()
-        return _partial(request, referral)
+        return _partial(request, referral, side)
     if scheduled:
         messages.success(request, _("The packet is being rendered again."))
     else:

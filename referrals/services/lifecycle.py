@@ -26,10 +26,12 @@ from referrals.access import (
     referral_grant,
     referral_revoke_agency,
     referral_side,
+    referral_sync_agency,
 )
 from referrals.models import (
     DecidedBy,
     Outcome,
+    PacketStatus,
     Program,
     Referral,
     ReferralEvent,
@@ -407,4 +409,25 @@ def referrals_revoke_for_consent(*, consent: Consent, actor: User | None = None)
     )
     for referral in referrals:
         referral_revoke_agency(referral=referral)
+    return len(referrals)
+
+
+def referrals_resync_for_consent(
+    *, consent: Consent, actor: User | None = None, scopes_removed=(), recipients_removed=()
+) -> int:
+    """After a consent changed: every agency grant resting on it follows the consent now, and
+    packets rendered under wider scopes are rendered again (their files are not served until
+    the new ones are ready)."""
+    from referrals.packets.services import packet_schedule
+
+    recipient_ids = set(consent.recipients.values_list("pk", flat=True))
+    referrals = list(
+        Referral.objects.filter(consent=consent)
+        .select_related("agency__group", "consent")
+        .order_by("pk")
+    )
+    for referral in referrals:
+        referral_sync_agency(referral=referral, recipient_ids=recipient_ids)
+        if scopes_removed and referral.packet_status != PacketStatus.FAILED:
+            packet_schedule(referral=referral, actor=actor)
     return len(referrals)

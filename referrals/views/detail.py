@@ -10,10 +10,12 @@ from casework.audit import access_log_append
 from casework.history import describe_history
 from casework.models.accesslog import AccessAction
 from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.disclosure import referral_disclosure
 from referrals.forms import FORM_FOR_ACTION
-from referrals.selectors import referral_detail, referral_disclosed_client
+from referrals.selectors import referral_detail
 from referrals.services import TRANSITIONS, ReferralActionError, actions_available
 from referrals.services.lifecycle import referral_transition
+from referrals.templatetags.referral_tags import reason_text
 
 from ._common import url_or_none
 
@@ -35,6 +37,7 @@ HISTORY_IGNORED = {
     "packet_agency_file",
     "packet_rendered_at",
     "packet_error",
+    "packet_disclosed",
     "closed_at",
     # Set by the daily follow-up (no acting user); shown under "Follow-up" instead.
     "reminder_sent_at",
@@ -56,6 +59,34 @@ def _history(referral):
     return describe_history(rows, ignore=HISTORY_IGNORED, subject=lambda row: _("the referral"))
 
 
+def _screening_lines(referral, disclosed) -> list[str]:
+    """The screening reasons as the reader may see them: all of them for the sending center;
+    for the agency, the covered ones and, in place of the others, the rule's explanation."""
+    if disclosed is None:
+        return [reason_text(r) for r in (referral.screening_snapshot or {}).get("reasons") or []]
+    lines = []
+    for shown in disclosed.reasons:
+        if shown.covered:
+            lines.append(reason_text(shown.reason))
+        elif isinstance(shown.reason, dict) and (shown.reason.get("explanation") or "").strip():
+            lines.append(shown.reason["explanation"].strip())
+    return [line for line in dict.fromkeys(lines) if line]
+
+
+def _groups(disclosed) -> list[dict]:
+    if disclosed is None:
+        return []
+    titles = {
+        "contact": _("Contact"),
+        "demographics": _("Demographics"),
+        "intake": _("Intake answers"),
+    }
+    return [
+        {"scope": scope, "title": title, "items": disclosed.by_scope(scope)}
+        for scope, title in titles.items()
+    ]
+
+
 @require_GET
 def detail(request, code):
     referral = get_referral_or_404(user=request.user, reference_code=code)
@@ -64,7 +95,7 @@ def detail(request, code):
         raise Http404
     disclosed = None
     if side == ReferralSide.RECEIVER:
-        disclosed = referral_disclosed_client(referral=referral)
+        disclosed = referral_disclosure(referral=referral)
         access_log_append(
             user=request.user,
             organization=referral.agency,
@@ -72,7 +103,7 @@ def detail(request, code):
             object_id=referral.pk,
             client_id=referral.client_id,
             action=AccessAction.DISCLOSE,
-            fields_disclosed=disclosed["scopes"],
+            fields_disclosed=disclosed.keys(),
         )
     else:
         access_log_append(
@@ -100,6 +131,8 @@ def detail(request, code):
             "side": str(side),
             "is_sender": side == ReferralSide.SENDER,
             "disclosed": disclosed,
+            "screening_lines": _screening_lines(referral, disclosed),
+            "disclosed_groups": _groups(disclosed),
             "actions": actions,
             "history": _history(referral),
             "client_url": url_or_none("casework:client_detail", referral.client_id)

@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from casework.access import centers_of, get_client_or_404
-from casework.models.consent import ConsentScope
+from casework.audit import logs_client_read
+from referrals.disclosure import disclosed_labels
 from referrals.models import Referral
 from referrals.selectors import DISCLOSURES_PAGE_SIZE, client_disclosures, paginate
 
@@ -13,6 +14,7 @@ from ._common import url_or_none
 
 
 @require_GET
+@logs_client_read("disclosure_report", client_kwarg="client_pk")
 def client_disclosure_report(request, client_pk):
     client = get_client_or_404(user=request.user, pk=client_pk)
     if not centers_of(request.user).filter(pk=client.center_id).exists():
@@ -22,7 +24,6 @@ def client_disclosure_report(request, client_pk):
         page_number=request.GET.get("page"),
         per_page=DISCLOSURES_PAGE_SIZE,
     )
-    scope_labels = dict(ConsentScope.choices)
     entries = list(page.object_list)
     codes = dict(
         Referral.objects.filter(
@@ -33,7 +34,7 @@ def client_disclosure_report(request, client_pk):
         {
             "entry": e,
             "reference_code": codes.get(e.object_id) if e.object_type == "referral" else None,
-            "scopes": [scope_labels.get(s, s) for s in e.fields_disclosed],
+            "scopes": disclosed_labels(e.fields_disclosed),
         }
         for e in entries
     ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from casework.access import centers_of, get_client_or_404
+from casework.audit import logs_client_read
 from casework.models import Consent
 from referrals.forms import ReferralSendForm
 from referrals.models import Program
@@ -22,6 +23,7 @@ def _initial_program(request):
         return None
 
 
+@logs_client_read(client_kwarg="client_pk")
 def send(request, client_pk):
     client = get_client_or_404(user=request.user, pk=client_pk)
     if not centers_of(request.user).filter(pk=client.center_id).exists():

@@ -33,7 +33,8 @@ def test_recent_clients_most_recent_first(client, personas):
     IntakeFactory(client=someone_elses, navigator=personas.navigator_a)
     recent = _rows(client.get(URL).content.decode(), "recent-heading")
     assert recent.index("Carmen") < recent.index("Alba") < recent.index("Berta")
-    assert second.pk
+    # Each row links to that client's page.
+    assert reverse("casework:client_detail", args=[second.pk]) in recent
 
 
 def test_clients_without_intake(client, personas, client_a):
@@ -72,27 +73,24 @@ def test_dashboard_query_count_independent_of_rows(client, personas, django_asse
 
 
 @pytest.mark.parametrize("persona", ["partner_x", "manager", "outsider"])
-def test_users_without_a_center_get_a_page_not_an_error(client, personas, persona):
+def test_users_without_a_center_get_a_page_not_an_error(client, personas, client_a, persona):
+    # Center A's client exists (and is on navigator_a's dashboard); no one else sees her.
+    login(client, personas.navigator_a)
+    assert "Rosa Martinez" in _rows(client.get(URL).content.decode(), "recent-heading")
     login(client, personas.all_users[persona])
     response = client.get(URL, follow=True)
     assert response.status_code == 200
     assert "Rosa" not in response.content.decode()
 
 
-def test_partner_and_manager_go_to_their_start_pages_when_they_exist(client, personas):
-    from django.urls import NoReverseMatch
-
-    for persona, name in (("partner_x", "referrals:inbox"), ("manager", "reports:dashboard")):
-        login(client, personas.all_users[persona])
-        response = client.get(URL)
-        try:
-            target = reverse(name)
-        except NoReverseMatch:
-            assert response.status_code == 200
-            assert "not linked to a community center" in response.content.decode()
-        else:
-            assert response.status_code == 302
-            assert response["Location"] == target
+@pytest.mark.parametrize(
+    ("persona", "name"), [("partner_x", "referrals:inbox"), ("manager", "reports:dashboard")]
+)
+def test_partner_and_manager_go_to_their_start_pages(client, personas, persona, name):
+    login(client, personas.all_users[persona])
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(name)
 
 
 def test_outsider_sees_an_explanation(client, personas):

@@ -40,6 +40,6 @@ def test_worker_renders_packets_in_the_clients_language(personas, real_worker):
         assert REASON in agency_copy
         # The client's copy has the same reason, in the client's language where translated.
         assert render_reason(SNAPSHOT["reasons"][0], language) in client_copy
-        assert phrase(language, "why_client") in client_copy
+        assert phrase(language, "screening_client") in client_copy
         assert phrase(language, "bring") in client_copy
-        assert phrase("en", "why_agency") in agency_copy
+        assert phrase("en", "screened_likely_agency") in agency_copy

@@ -32,10 +32,19 @@ def test_demo_referrals_have_packets_in_their_clients_languages(settings):
     assert set(referrals.values_list("packet_status", flat=True)) == {PacketStatus.READY}
     languages = set(referrals.values_list("packet_language", flat=True))
     assert {"en", "es", "vi", "pa", "hi"} <= languages
+    # The rule: the client's copy is in the client's script; the agency copy (English) uses
+    # that script only to name the client's language (ਪੰਜਾਬੀ), which it shows exactly when
+    # the consent covers demographics. Checked for every such referral, in a fixed order.
+    seen = {"with": 0, "without": 0}
     for language, script_font in (("hi", "Noto-Sans-Devanagari"), ("pa", "Noto-Sans-Gurmukhi")):
-        referral = referrals.filter(packet_language=language).first()
-        assert script_font in embedded_font_names(referral.packet_client_file)
-        assert script_font not in embedded_font_names(referral.packet_agency_file)
+        for referral in referrals.filter(packet_language=language).order_by("pk"):
+            assert script_font in embedded_font_names(referral.packet_client_file)
+            names_language = "language" in referral.packet_disclosed
+            assert names_language == referral.consent.covers("demographics")
+            in_agency_copy = script_font in embedded_font_names(referral.packet_agency_file)
+            assert in_agency_copy == names_language, referral.reference_code
+            seen["with" if names_language else "without"] += 1
+    assert seen["with"] and seen["without"]  # the demo city exercises both sides of the rule
 
     rendered_at = dict(referrals.values_list("pk", "packet_rendered_at"))
     call_command("seed_demo", quiet=True)  # seeding again renders nothing again

@@ -60,9 +60,11 @@ def test_spanish_client_copy_and_english_agency_copy(personas):
     assert "Maria Lopez" in flat_client  # the navigator's name and contact
     assert personas.navigator_a.email in flat_client
     assert "Qué debe traer" in client_text
-    assert "Por qué probablemente usted califica" in client_text
+    assert phrase("es", "screening_client") in client_text
+    assert phrase("es", "screened_likely_client") in flat_client
     assert "What to bring" in agency_text
-    assert "Why the client is likely eligible" in agency_text
+    assert "What the screening found" in agency_text
+    assert "The navigator screened the client as likely eligible." in flat_agency
     assert "Qué debe traer" not in agency_text
 
 
@@ -108,7 +110,8 @@ def test_client_copy_text_is_drawn_with_fonts_that_cover_its_script(personas, la
     data = render_packet_pdf(referral=referral, language=language, copy="client")
 
     text = pdf_text(data)
-    shown = [phrase(language, key) for key in ("title", "bring", "why_client", "intro_client")]
+    keys = ("title", "bring", "screening_client", "intro_client")
+    shown = [phrase(language, key) for key in keys]
     # Indic text extraction is lossy (ya-phala, pre-base signs), so only phrases without
     # such conjuncts are matched literally; the glyph check below covers all of them.
     assert letters(phrase(language, "title")) in letters(text)

@@ -146,7 +146,8 @@ def test_partner_sees_only_consented_fields_and_the_view_is_a_logged_disclosure(
         entry.object_id,
         entry.client_id,
     ) == (personas.partner_x, personas.agency_x, "referral", referral.pk, rosa.pk)
-    assert entry.fields_disclosed == ["contact"]
+    assert entry.fields_disclosed[:3] == ["name", "phone", "email"]
+    assert not {"date_of_birth", "household_size", "monthly_income"} & set(entry.fields_disclosed)
     # The navigator's own view is logged as a view, not a disclosure.
     _get(client, personas.navigator_a, _url("detail", referral))
     assert AccessLogEntry.objects.filter(action="view", object_type="referral").count() == 1
@@ -161,14 +162,16 @@ def test_partner_with_all_scopes_sees_intake_and_notes(client, personas, client_
     body = _get(client, personas.partner_x, _url("detail", referral)).content.decode()
     assert "Intake answers" in body and "Prefers morning calls." in body
     entry = AccessLogEntry.objects.get(action="disclose")
-    assert entry.fields_disclosed == ["contact", "demographics", "intake", "notes"]
+    assert {"phone", "date_of_birth", "household_size", "monthly_income", "notes"} <= set(
+        entry.fields_disclosed
+    )
 
 
 def test_disclosure_report_lists_who_saw_what_when(client, personas, referral):
     _get(client, personas.partner_x, _url("detail", referral))
     body = _get(client, personas.navigator_a, _url("disclosures", referral)).content.decode()
     assert "Priya Singh" in body and "Agency X Food Bank" in body
-    assert "Contact details" in body and referral.reference_code in body
+    assert "Phone" in body and referral.reference_code in body
 
 
 def _make_disclosures(client, personas, referral, n):
@@ -326,8 +329,12 @@ def test_bad_form_is_a_message_not_a_500(client, personas, referral):
         follow=True,
     )
     assert response.status_code == 200
+    body = response.content.decode()
+    assert "Please check the form:" in body
+    assert "bogus is not one of the available choices" in body
     referral.refresh_from_db()
     assert referral.status == "requested"
+    assert not referral.events.filter(to_status="rejected").exists()
 
 
 def test_partners_have_an_inbox_link_and_navigators_do_not(client, personas):
