@@ -294,9 +294,12 @@ CELERY_TASK_ROUTES = {"referrals.packet_render": {"queue": "pdf"}}
 # retries). A publish right after a Redis restart still succeeds (redis-py reconnects).
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
-# Packets (referrals.packets): a rendering claim older than this is abandoned (its worker
-# died) and may be claimed again; longer than the render task's hard time limit (60 s).
-PACKET_STALE_SECONDS = env.int("PACKET_STALE_SECONDS", default=300)
+# Packets (referrals.packets): a rendering claim is a lease the render renews every
+# PACKET_STALE_SECONDS / 4; one not renewed for PACKET_STALE_SECONDS is abandoned (its worker
+# died) and may be claimed again (the sweeper runs every 20 s). A render stops renewing after
+# PACKET_LEASE_MAX_SECONDS (longer than the task's hard time limit), so a hung one is taken over.
+PACKET_STALE_SECONDS = env.int("PACKET_STALE_SECONDS", default=20)
+PACKET_LEASE_MAX_SECONDS = env.int("PACKET_LEASE_MAX_SECONDS", default=120)
 PACKET_PENDING_GRACE_SECONDS = env.int("PACKET_PENDING_GRACE_SECONDS", default=120)
 PACKET_MAX_ATTEMPTS = 5
 # Test-only: slows every render so a test can kill a worker mid-render. Never set in production.
