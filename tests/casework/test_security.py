@@ -318,3 +318,43 @@ def test_one_username_still_locks_after_five(client, personas):
     assert AccessAttempt.objects.filter(username="nav_a").exists()
     # Other usernames from that address are not locked by one user's failures.
     assert _fail(client, "nav_b", "203.0.113.10").status_code == 200
+
+
+def test_lockout_behind_one_proxy(client, personas, settings):
+    """README "Deployment behind a proxy": the client address comes from X-Forwarded-For, and
+    a client cannot pick its own address by sending that header."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    proxy = "10.0.0.5"
+    for n in range(20):
+        client.post(
+            LOGIN_URL,
+            {"username": f"someone{n}", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="203.0.113.50",
+        )
+    attacker = client.post(
+        LOGIN_URL,
+        {"username": "nav_a", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
+    assert attacker.status_code == 429
+    # Another client behind the same proxy is not locked out with the attacker...
+    colleague = client.post(
+        LOGIN_URL,
+        {"username": "nav_a", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+    assert colleague.status_code == 302
+    # ...and the attacker cannot pick an address by writing its own X-Forwarded-For entry:
+    # the request counts as the proxy's address.
+    DjangoClient().post(
+        LOGIN_URL,
+        {"username": "nav_b", "password": "wrong"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.50",
+    )
+    spoofed = AccessAttempt.objects.get(username="nav_b")
+    assert spoofed.ip_address == proxy
