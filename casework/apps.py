@@ -14,3 +14,6 @@ class CaseworkConfig(AppConfig):
         user_logged_in.connect(
             SessionTimeoutMiddleware.stamp_login, dispatch_uid="casework.session_login_stamp"
         )
+        from .two_factor import two_factor_stamp_login
+
+        user_logged_in.connect(two_factor_stamp_login, dispatch_uid="casework.two_factor_login")

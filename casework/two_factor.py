@@ -8,6 +8,8 @@
 - ``TwoFactorMiddleware`` (after django-otp's OTPMiddleware) is the gate: a signed-in but
   unverified user who has a device, or must have one, is sent to the verify or set-up page;
   only those pages, sign-out, password reset and the language switch answer until then.
+  What the user needs is decided once at sign-in and kept in the session, so a page costs no
+  extra query (``two_factor_stamp_login``).
 """
 
 from __future__ import annotations
@@ -77,6 +79,30 @@ def totp_devices_remove(*, user, actor) -> int:
     return removed
 
 
+STATE_SESSION = "casebridge_two_factor"
+STATE_NONE, STATE_VERIFY, STATE_SETUP = "none", "verify", "setup"
+
+
+def two_factor_state(*, user) -> str:
+    if two_factor_enabled(user=user):
+        return STATE_VERIFY
+    if two_factor_required(user=user):
+        return STATE_SETUP
+    return STATE_NONE
+
+
+def two_factor_stamp_login(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver: what this session needs before pages open."""
+    if request is not None and hasattr(request, "session"):
+        request.session[STATE_SESSION] = two_factor_state(user=user)
+
+
+def two_factor_refresh(request) -> str:
+    """Recomputes the session's state (after the user's devices changed)."""
+    state = request.session[STATE_SESSION] = two_factor_state(user=request.user)
+    return state
+
+
 def _exempt_paths() -> tuple[str, ...]:
     return (
         reverse("two_factor_verify"),
@@ -94,16 +120,13 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith(_exempt_paths())
-        ):
-            if two_factor_enabled(user=user):
-                return self._send_to(request, "two_factor_verify")
-            if two_factor_required(user=user):
-                return self._send_to(request, "two_factor_setup")
+        if user is not None and user.is_authenticated and not user.is_verified():
+            state = request.session.get(STATE_SESSION)
+            if state is None:  # a session from before two-factor existed
+                state = two_factor_refresh(request)
+            if state != STATE_NONE and not request.path.startswith(_exempt_paths()):
+                target = "two_factor_verify" if state == STATE_VERIFY else "two_factor_setup"
+                return self._send_to(request, target)
         return self.get_response(request)
 
     @staticmethod

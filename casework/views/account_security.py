@@ -36,9 +36,11 @@ from ..security import rate_limit
 from ..two_factor import (
     DEVICE_NAME,
     PENDING_KEY_SESSION,
+    STATE_SETUP,
     totp_device_confirm,
     totp_devices_remove,
     two_factor_enabled,
+    two_factor_refresh,
     two_factor_required,
 )
 
@@ -75,7 +77,10 @@ def _next_url(request) -> str:
 def two_factor_verify(request):
     """After the password: the code from the user's authenticator app."""
     if not two_factor_enabled(user=request.user):
-        return redirect("two_factor_setup")
+        # No device (any more: an administrator may have removed it).
+        if two_factor_refresh(request) == STATE_SETUP:
+            return redirect("two_factor_setup")
+        return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -123,6 +128,7 @@ def two_factor_setup(request):
         if device is not None:
             del request.session[PENDING_KEY_SESSION]
             otp_login(request, device)
+            two_factor_refresh(request)
             messages.success(request, _("Two-factor sign-in is on."))
             return HttpResponseRedirect(_next_url(request))
         form.add_error("token", _("That code is not right, or it has expired. Try the new one."))
@@ -144,6 +150,7 @@ def two_factor_remove(request):
         messages.error(request, _("Two-factor sign-in is required for your role."))
         return redirect("two_factor_setup")
     totp_devices_remove(user=user, actor=user)
+    two_factor_refresh(request)
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("two_factor_setup")
 

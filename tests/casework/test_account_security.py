@@ -133,7 +133,32 @@ def test_verify_refuses_an_offsite_next(client, personas):
 def test_a_user_without_two_factor_is_not_asked(client, personas):
     _sign_in(client, "nav_a")
     assert client.get(reverse("casework:dashboard")).status_code == 200
-    assert client.get(VERIFY_URL).url == SETUP_URL  # nothing to verify
+    assert client.get(VERIFY_URL).url == reverse("casework:dashboard")  # nothing to verify
+
+
+def test_the_gate_costs_no_query_per_page(client, personas):
+    """What a session needs is decided at sign-in: pages run the same queries as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _sign_in(client, "nav_a")
+    url = reverse("casework:client_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "otp_totp" in q["sql"]]
+
+
+def test_a_device_removed_by_an_administrator_frees_the_session(client, personas):
+    login(client, personas.navigator_a)
+    _enrol(client)
+    client.post(reverse("logout"))
+    _sign_in(client, "nav_a")
+    assert client.get(reverse("casework:dashboard")).url.startswith(VERIFY_URL)
+    TOTPDevice.objects.filter(user=personas.navigator_a).delete()  # lost phone: admin removes
+    response = client.get(VERIFY_URL)
+    assert response.url == reverse("casework:dashboard")
+    assert client.get(reverse("casework:dashboard")).status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["manager", "navigator_a"])
