@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address
@@ -55,6 +56,7 @@ def _user_or_ip(group, request) -> str:
     return f"ip:{client_ip(request)}"
 
 
+logger = logging.getLogger(__name__)
 GROUP_PREFIX = "casebridge."
 
 
@@ -74,14 +76,21 @@ def rate_limit(group: str, *, methods=ALL, key=_user_or_ip):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if is_ratelimited(
-                request,
-                group=GROUP_PREFIX + group,
-                key=key,
-                rate=_rate,
-                method=methods,
-                increment=True,
-            ):
+            try:
+                limited = is_ratelimited(
+                    request,
+                    group=GROUP_PREFIX + group,
+                    key=key,
+                    rate=_rate,
+                    method=methods,
+                    increment=True,
+                )
+            except Exception:  # the cache (Redis) is down: count nothing, block nothing
+                logger.warning(
+                    "rate limit %s: cache unavailable, not counted", group, exc_info=True
+                )
+                limited = False
+            if limited:
                 raise Ratelimited
             return view(request, *args, **kwargs)
 

@@ -283,6 +283,23 @@ def test_rate_limits_count_in_redis_when_configured(client, personas, settings):
     assert codes == [200, 200, 200, 429]
 
 
+def test_a_cache_outage_never_blocks_a_search(client, personas, settings):
+    """Redis (the rate-limit cache) down: searches still answer, just uncounted."""
+    from tests.celery.conftest import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.RATELIMITS = {**settings.RATELIMITS, "search": "1/m"}
+    login(client, personas.navigator_a)
+    url = reverse("casework:client_list")
+    assert [client.get(url, {"q": str(n)}).status_code for n in range(3)] == [200, 200, 200]
+
+
 # Lockout --------------------------------------------------------------------------------------
 
 
