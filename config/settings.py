@@ -172,8 +172,7 @@ X_FRAME_OPTIONS = "DENY"
 # Browser features no page uses (casework.security.SecurityHeadersMiddleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
-    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
-    "interest-cohort=()"
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images from our own origin
 # only; no inline script or style anywhere (templates keep their JavaScript in static/js,
