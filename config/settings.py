@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every signed-in response, Permissions-Policy on all; outside
+    # the sign-in gates below, so their redirects and lockout pages get the headers too.
+    "casework.security.SecurityHeadersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -78,8 +81,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Until a user who has (or must have) two-factor passes it, only sign-in pages answer.
     "casework.two_factor.TwoFactorMiddleware",
-    # Cache-Control: no-store on every signed-in response; Permissions-Policy on all.
-    "casework.security.SecurityHeadersMiddleware",
     # Rate-limited views (casework.security.rate_limit) answer 429 with a translated page.
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
