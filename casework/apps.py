@@ -16,3 +16,6 @@ class CaseworkConfig(AppConfig):
             SessionTimeoutMiddleware.stamp_login, dispatch_uid="casework.session_login_stamp"
         )
         user_logged_in.connect(adopt_signin_language, dispatch_uid="casework.signin_language")
+        from .two_factor import two_factor_stamp_login
+
+        user_logged_in.connect(two_factor_stamp_login, dispatch_uid="casework.two_factor_login")

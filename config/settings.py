@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "django_filters",
     "phonenumber_field",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_ratelimit",
+    "csp",
     "casework",
     "referrals",
     "reports",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "casework.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,7 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every signed-in response, Permissions-Policy on all; outside
+    # the sign-in gates below, so their redirects and lockout pages get the headers too.
+    "casework.security.SecurityHeadersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: the login page says why the session ended.
     "casework.middleware.SessionTimeoutMiddleware",
@@ -70,6 +79,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Until a user who has (or must have) two-factor passes it, only sign-in pages answer.
+    "casework.two_factor.TwoFactorMiddleware",
+    # Rate-limited views (casework.security.rate_limit) answer 429 with a translated page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,14 +137,69 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# django-axes: lock a username (from one address) after 5 failures, for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# django-axes: lock a username (from one address) after 5 failures, and an address after 20
+# failures whatever the usernames (one person trying many accounts), each for 15 minutes. The
+# per-address limit is higher because a community center's staff share one public address.
+# casework.security.LockoutHandler applies one limit per entry of AXES_LOCKOUT_PARAMETERS.
+AXES_HANDLER = "casework.security.LockoutHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETER_LIMITS = [AXES_FAILURE_LIMIT, AXES_IP_FAILURE_LIMIT]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The cool-off runs 15 minutes from the lockout; tries during it do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy the client address is in a header: say which one and how many proxies
+# (README, "Deployment behind a proxy"). Default: the socket address (no proxy).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_ORDER = env("AXES_IPWARE_PROXY_ORDER", default="right-most")
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=[]) or None
+
+# HTTPS: redirect and HSTS in production (DEBUG off). A local run without TLS sets
+# SECURE_SSL_REDIRECT=off (the test environment does, tests/environment.py). Behind a proxy
+# that terminates TLS, set SECURE_PROXY_SSL_HEADER=on (it must overwrite X-Forwarded-Proto).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses (casework.security.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from our own origin
+# only; no inline script or style anywhere (templates keep their JavaScript in static/js,
+# htmx runs with eval and its injected indicator style off: templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Two-factor sign-in (django-otp, TOTP): anyone may turn it on for themselves (Account ›
+# Two-factor sign-in); it is required for these roles (Role values, and "staff" for Django
+# admin users), e.g. REQUIRE_2FA_FOR_ROLES=staff,program_manager,org_admin.
+REQUIRE_2FA_FOR_ROLES = env.list("REQUIRE_2FA_FOR_ROLES", default=[])
+OTP_TOTP_ISSUER = "Casebridge"
+# Password reset by email: a link valid for this long, used once (Django's token).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
 
 # django-guardian: direct-FK permission models only; no anonymous user row.
 ANONYMOUS_USER_NAME = None
@@ -234,9 +302,12 @@ CELERY_TASK_ROUTES = {"referrals.packet_render": {"queue": "pdf"}}
 # retries). A publish right after a Redis restart still succeeds (redis-py reconnects).
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
-# Packets (referrals.packets): a rendering claim older than this is abandoned (its worker
-# died) and may be claimed again; longer than the render task's hard time limit (60 s).
-PACKET_STALE_SECONDS = env.int("PACKET_STALE_SECONDS", default=300)
+# Packets (referrals.packets): a rendering claim is a lease the render renews every
+# PACKET_STALE_SECONDS / 4; one not renewed for PACKET_STALE_SECONDS is abandoned (its worker
+# died) and may be claimed again (the sweeper runs every 20 s). A render stops renewing after
+# PACKET_LEASE_MAX_SECONDS (longer than the task's hard time limit), so a hung one is taken over.
+PACKET_STALE_SECONDS = env.int("PACKET_STALE_SECONDS", default=20)
+PACKET_LEASE_MAX_SECONDS = env.int("PACKET_LEASE_MAX_SECONDS", default=120)
 PACKET_PENDING_GRACE_SECONDS = env.int("PACKET_PENDING_GRACE_SECONDS", default=120)
 PACKET_MAX_ATTEMPTS = 5
 # Test-only: slows every render so a test can kill a worker mid-render. Never set in production.
@@ -254,6 +325,43 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Cache: Redis when REDIS_URL is set (shared by every web process, so rate limits hold across
+# them), else per-process memory. CACHE_URL overrides (the tests use locmem://).
+_cache_url = env("CACHE_URL", default="")
+if _cache_url.startswith("locmem://") or not (_cache_url or REDIS_URL):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url or REDIS_URL,
+            "KEY_PREFIX": "cache:" + env("CELERY_KEY_PREFIX", default=""),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+# Rate limits (django-ratelimit, counted in the cache, per signed-in user or else per address):
+# "N/s|m|h|d" per group. casework.security.rate_limit(group) applies one; over the limit a view
+# answers 429 with templates/429.html. "api" is for the coming API's views.
+RATELIMITS = {
+    "search": env("RATELIMIT_SEARCH", default="30/m"),
+    "export": env("RATELIMIT_EXPORT", default="10/m"),
+    "packet_render": env("RATELIMIT_PACKET_RENDER", default="5/m"),
+    "password_reset": env("RATELIMIT_PASSWORD_RESET", default="5/h"),
+    "two_factor": env("RATELIMIT_TWO_FACTOR", default="10/m"),
+    "api": env("RATELIMIT_API", default="120/m"),
+}
+RATELIMIT_VIEW = "casework.security.rate_limited"
+# A rate-limit cache outage lets requests through (an outside service never blocks a request).
+RATELIMIT_FAIL_OPEN = True
+# The client address as django-axes sees it (the same AXES_IPWARE_* proxy settings).
+RATELIMIT_IP_META_KEY = "casework.security.client_ip"
+# Django's own RedisCache increments atomically (W001 only knows django-redis); per-process
+# memory (E003) is fine for one process: development and tests.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if "LocMemCache" in CACHES["default"]["BACKEND"]:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Small-count suppression threshold for managers' reports.
 REPORT_MIN_COUNT = 5

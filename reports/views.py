@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import is_program_manager
+from casework.security import rate_limit
 
 from . import services
 from .forms import ReportFilterForm, ReportRunForm
@@ -49,6 +50,7 @@ def dashboard(request):
 
 @require_GET
 @manager_required
+@rate_limit("export")
 def dashboard_csv(request):
     form = ReportFilterForm.from_query(request.GET)
     if not form.is_valid():
@@ -109,6 +111,7 @@ def run_status(request, pk: int):
 
 @require_GET
 @manager_required
+@rate_limit("export")
 def run_download(request, pk: int, fmt: str):
     run = get_object_or_404(ReportRun, pk=pk, state=RunState.READY)
     file = {"pdf": run.pdf_file, "csv": run.csv_file}.get(fmt)

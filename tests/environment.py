@@ -13,3 +13,7 @@ os.environ["DEBUG"] = "off"  # tests exercise production settings, whatever .env
 os.environ.setdefault("STATIC_MANIFEST", "off")
 os.environ.setdefault("SECURE_COOKIES", "off")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+# Plain-HTTP test client and live server: no redirect to HTTPS (tests/casework/test_security.py
+# checks the production default). Rate-limit counters in per-process memory, cleared per test.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "off")
+os.environ.setdefault("CACHE_URL", "locmem://")

@@ -5,6 +5,7 @@ from .consent import Consent, ConsentScope
 from .intake import IntakeInterview
 from .organizations import Membership, Organization, OrganizationKind, Role, User
 from .permissions import ClientGroupObjectPermission, ClientUserObjectPermission
+from .two_factor import TOTPDevice
 
 __all__ = [
     "AccessLogEntry",
@@ -21,5 +22,6 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "Role",
+    "TOTPDevice",
     "User",
 ]

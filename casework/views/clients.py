@@ -19,9 +19,11 @@ from ..forms import (
 )
 from ..models.accesslog import AccessAction
 from ..panels import render_client_panels
+from ..security import rate_limit
 from ..selectors import client_page_data, client_possible_duplicates, client_search, client_timeline
 
 
+@rate_limit("search")
 def client_list(request):
     """Search the clients of the user's centers; htmx asks for the results table only."""
     form = ClientSearchForm(request.GET or None)

@@ -6,11 +6,19 @@
 
 Every transition is a conditional UPDATE (a claim), so a duplicate or redelivered message, a
 rerun, or a sweeper re-enqueue never renders a packet twice: whoever changes the row goes on,
-everyone else does nothing. A claim left in ``rendering`` longer than ``PACKET_STALE_AFTER``
-(longer than the task's hard time limit, so its worker is surely gone) may be claimed again.
+everyone else does nothing.
+
+A rendering claim is a lease: ``packet_started_at`` is renewed every few seconds by the render
+that holds it (``_ClaimHeartbeat``), so a claim not renewed for ``PACKET_STALE_SECONDS`` (20 s)
+belongs to a worker that died (killed, out of memory, machine lost) and may be claimed again;
+the sweeper (every 20 s) re-enqueues it. A packet whose worker died mid-render is therefore
+rendered again within about 45 s (tests/celery/test_worker_killed.py), however long a live
+render takes. A render stops renewing after ``PACKET_LEASE_MAX_SECONDS``, so a hung one is
+taken over too.
 """
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,7 +38,58 @@ PACKET_LANGUAGES = ("en", "es", "vi", "pa", "hi")
 
 
 def packet_stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "PACKET_STALE_SECONDS", 300))
+    return timedelta(seconds=getattr(settings, "PACKET_STALE_SECONDS", 20))
+
+
+class _ClaimHeartbeat:
+    """Renews a rendering claim (``packet_started_at``) from a thread while the render runs.
+    ``token`` is the claim's current value; stop() before the final conditional update."""
+
+    def __init__(self, referral_id: int, claimed_at: datetime):
+        self.referral_id = referral_id
+        self.token = claimed_at
+        self.started = time.monotonic()
+        self.interval = max(0.5, packet_stale_after().total_seconds() / 4)
+        self.max_seconds = getattr(settings, "PACKET_LEASE_MAX_SECONDS", 120)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="packet-lease", daemon=True)
+
+    def __enter__(self):
+        from django.db import connection
+
+        # Inside a transaction (tests) other connections cannot see, let alone renew, the claim.
+        if not connection.in_atomic_block:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self._stop.wait(self.interval):
+                if time.monotonic() - self.started > self.max_seconds:
+                    return  # a hung render gives up its claim
+                renewed = timezone.now()
+                changed = Referral.objects.filter(
+                    pk=self.referral_id,
+                    packet_status=PacketStatus.RENDERING,
+                    packet_started_at=self.token,
+                ).update(packet_started_at=renewed)
+                if not changed:
+                    return  # the claim was lost; the final update will notice
+                self.token = renewed
+        except Exception:  # the database went away: the lease lapses, the sweeper recovers
+            logger.warning("packet %s: lease renewal failed", self.referral_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 def packet_max_attempts() -> int:
@@ -132,27 +191,29 @@ def packet_render(*, referral_id: int) -> bool:
     claimed_at = packet_claim(referral_id=referral_id)
     if claimed_at is None:
         return False
-    mine = Referral.objects.filter(
-        pk=referral_id, packet_status=PacketStatus.RENDERING, packet_started_at=claimed_at
-    )
-    try:
-        referral = _load(referral_id)
-        packet = packet_build(referral=referral)
-        old_names = [
-            f.name for f in (referral.packet_client_file, referral.packet_agency_file) if f
-        ]
-        code = referral.reference_code
-        client_name = default_storage.save(
-            _path(referral, f"{code}-client-{packet.language}.pdf"),
-            ContentFile(packet.client_pdf),
-        )
-        agency_name = default_storage.save(
-            _path(referral, f"{code}-agency-en.pdf"), ContentFile(packet.agency_pdf)
-        )
-    except BaseException as exc:
-        mine.update(packet_status=PacketStatus.PENDING, packet_error=_describe(exc))
-        raise
-    done = mine.update(
+    heartbeat = _ClaimHeartbeat(referral_id, claimed_at)
+    with heartbeat:
+        try:
+            referral = _load(referral_id)
+            packet = packet_build(referral=referral)
+            old_names = [
+                f.name for f in (referral.packet_client_file, referral.packet_agency_file) if f
+            ]
+            code = referral.reference_code
+            client_name = default_storage.save(
+                _path(referral, f"{code}-client-{packet.language}.pdf"),
+                ContentFile(packet.client_pdf),
+            )
+            agency_name = default_storage.save(
+                _path(referral, f"{code}-agency-en.pdf"), ContentFile(packet.agency_pdf)
+            )
+        except BaseException as exc:
+            heartbeat.stop()
+            _mine(referral_id, heartbeat.token).update(
+                packet_status=PacketStatus.PENDING, packet_error=_describe(exc)
+            )
+            raise
+    done = _mine(referral_id, heartbeat.token).update(
         packet_status=PacketStatus.READY,
         packet_language=packet.language,
         packet_client_file=client_name,
@@ -169,6 +230,12 @@ def packet_render(*, referral_id: int) -> bool:
         if name not in (client_name, agency_name):
             default_storage.delete(name)
     return True
+
+
+def _mine(referral_id: int, token: datetime):
+    return Referral.objects.filter(
+        pk=referral_id, packet_status=PacketStatus.RENDERING, packet_started_at=token
+    )
 
 
 def _path(referral: Referral, filename: str) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.audit import access_log_append
 from casework.models.accesslog import AccessAction
+from casework.security import rate_limit
 from referrals.access import ReferralSide, get_referral_or_404, referral_side
 from referrals.models import PacketStatus
 
@@ -85,6 +86,7 @@ def packet_download(request, code):
 
 
 @require_POST
+@rate_limit("packet_render")
 def packet_render_again(request, code):
     referral, side = _referral_and_side(request, code)
     scheduled = packet_rerender(referral=referral, actor=request.user)

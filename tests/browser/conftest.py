@@ -52,8 +52,19 @@ def page(browser, live_server, settings):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Every journey also checks the Content-Security-Policy: chromium reports each blocked
+    # inline script, style, eval or resource on the console.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: violations.append(f"page error: {error}"))
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture

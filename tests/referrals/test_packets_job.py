@@ -188,9 +188,11 @@ def test_a_template_error_fails_at_once(personas):
     assert "bad data" in referral.packet_error
 
 
-def test_the_render_task_has_time_limits_and_its_own_queue():
+def test_the_render_task_has_time_limits_and_its_own_queue(settings):
     assert packet_render_task.soft_time_limit < packet_render_task.time_limit
-    assert packet_render_task.time_limit < services.packet_stale_after().total_seconds()
+    # A live render renews its short lease until past the hard time limit (then it is dead).
+    assert packet_render_task.time_limit < settings.PACKET_LEASE_MAX_SECONDS
+    assert services.packet_stale_after().total_seconds() <= 20
     from config.celery import app
 
     route = app.amqp.router.route({}, packet_render_task.name)
@@ -263,7 +265,10 @@ def test_sweeper_runs_every_minute_from_beat():
     task = PeriodicTask.objects.get(name=SWEEP_TASK_NAME)
     assert task.task == "referrals.packets_sweep"
     assert task.enabled
-    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    assert (task.interval.every, task.interval.period) == (20, "seconds")
+    assert task.expire_seconds == 15
+    # The 0004 entry (every minute) is replaced, not left running beside it.
+    assert PeriodicTask.objects.filter(task="referrals.packets_sweep").count() == 1
     from config.celery import app
 
     assert "referrals.packets_sweep" in app.tasks
