@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search
+.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search bench-client-page
 
 PY := .venv/bin/python
 
@@ -17,7 +17,7 @@ messages:         ## update locale/*/django.po from the sources (then translate,
 		--ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media \
 		--ignore=locale
 
-bench: bench-screening bench-packets bench-reports bench-search  ## every benchmark, printing its figures
+bench: bench-screening bench-packets bench-reports bench-search bench-client-page  ## every benchmark, printing its figures
 
 bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
 	$(PY) bench/reports.py
@@ -30,3 +30,6 @@ bench-screening:  ## one intake against 1,000 programs with realistic rule sets:
 
 bench-packets:    ## renders 50 referral packets (both copies, 5 languages): prints median and 95th-percentile render time and peak memory (goal: median < 300 ms)
 	$(PY) bench/packets.py
+
+bench-client-page: ## the client page at county scale (1,000 programs, 250 agencies, long history): prints its HTML size (goal < 60 KiB)
+	$(PY) bench/client_page.py
