@@ -35,4 +35,7 @@ class ReferralsConfig(AppConfig):
         register_client_panel("suggestions", suggestions_panel, label=_("Program suggestions"))
         register_client_header_item("open_referrals", open_referrals_header_item)
         register_timeline_source("referrals", referral_timeline)
+        from .views.worklist import updates_panel
+
+        register_dashboard_panel("referrals_updates", updates_panel)
         register_dashboard_panel("referrals_awaiting", awaiting_response_panel)

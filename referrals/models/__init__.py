@@ -12,12 +12,14 @@ from .referral import (
     RejectionReason,
     Urgency,
 )
+from .visits import NavigatorVisit
 
 __all__ = [
     "CapacityStatus",
     "Criterion",
     "DecidedBy",
     "Location",
+    "NavigatorVisit",
     "Outcome",
     "PacketStatus",
     "PovertyGuideline",
