@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search check-eligibility
+.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search  check-eligibility bench-client-page
 
 PY := .venv/bin/python
 
@@ -17,7 +17,7 @@ messages:         ## update locale/*/django.po from the sources (then translate,
 		--ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media \
 		--ignore=locale
 
-bench: bench-screening bench-packets bench-reports bench-search  ## every benchmark, printing its figures
+bench: bench-screening bench-packets bench-reports bench-search bench-client-page  ## every benchmark, printing its figures
 
 bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
 	$(PY) bench/reports.py
@@ -39,3 +39,6 @@ $(PE_VENV)/bin/python:
 check-eligibility: $(PE_VENV)/bin/python  ## screening vs PolicyEngine-US on 240 generated San José households: agreement per program and every disagreement (installs policyengine-us into bench/.pe-venv, not a project dependency)
 	$(PE_VENV)/bin/python -c "import policyengine_us" 2>/dev/null || $(PE_VENV)/bin/pip install -q policyengine-us
 	$(PY) bench/check_eligibility.py
+
+bench-client-page: ## the client page at county scale (1,000 programs, 250 agencies, long history): prints its HTML size (goal < 60 KiB)
+	$(PY) bench/client_page.py

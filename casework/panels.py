@@ -125,3 +125,23 @@ def render_dashboard_panels(request) -> list[RenderedPanel]:
         if html:
             rendered.append(RenderedPanel(name=name, html=conditional_escape(html)))
     return rendered
+
+
+# Client header items: short facts other apps add to the client page's header (for example
+# "2 open referrals"), ``render(request, client) -> HTML`` (inline content) or ``""``; a fixed
+# number of queries each.
+_client_header_items: dict[str, PanelRender] = {}
+
+
+def register_client_header_item(name: str, render: PanelRender) -> None:
+    """Adds (or replaces) the client-header item ``name``; ``render(request, client) -> HTML``."""
+    _client_header_items[name] = render
+
+
+def render_client_header_items(request, client) -> list[RenderedPanel]:
+    rendered = []
+    for name, render in _client_header_items.items():
+        html = render(request, client)
+        if html:
+            rendered.append(RenderedPanel(name=name, html=conditional_escape(html)))
+    return rendered

@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_update, name="client_update"),
+    path("clients/<int:pk>/history/", views.client_history, name="client_history"),
     path(
         "clients/<int:pk>/household/add/",
         views.household_member_create,

@@ -15,6 +15,7 @@ class ReferralsConfig(AppConfig):
 
         # Referrals on the client page, its timeline and the navigator dashboard.
         from casework.panels import (
+            register_client_header_item,
             register_client_panel,
             register_dashboard_panel,
             register_timeline_source,
@@ -22,10 +23,19 @@ class ReferralsConfig(AppConfig):
 
         from . import receivers  # noqa: F401  (connects casework signals)
         from .eligibility.panel import suggestions_panel
-        from .panels import awaiting_response_panel, referral_timeline, referrals_panel
+        from .panels import (
+            awaiting_response_panel,
+            open_referrals_header_item,
+            referral_timeline,
+            referrals_panel,
+        )
 
-        # "suggestions" before "referrals" on the page.
-        register_client_panel("suggestions", suggestions_panel, label=_("Program suggestions"))
+        # Open referrals first, then suggestions (what a navigator does most comes first).
         register_client_panel("referrals", referrals_panel, label=_("Referrals"))
+        register_client_panel("suggestions", suggestions_panel, label=_("Program suggestions"))
+        register_client_header_item("open_referrals", open_referrals_header_item)
         register_timeline_source("referrals", referral_timeline)
+        from .views.worklist import updates_panel
+
+        register_dashboard_panel("referrals_updates", updates_panel)
         register_dashboard_panel("referrals_awaiting", awaiting_response_panel)

@@ -221,6 +221,8 @@ def seed_demo(*, city, stdout=None) -> int:
                         urgency=rng.choice(["routine", "routine", "soon", "urgent"]),
                         reason=REASONS.get(need, REASONS["food"]),
                         note_to_agency=rng.choice(NOTES_TO_AGENCY),
+                        # The second of a pair may find the first still open: say why.
+                        duplicate_reason="Another household member needs the same help.",
                         now=sent_at,
                     )
                     at = sent_at

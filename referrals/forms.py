@@ -26,7 +26,12 @@ class ReferralSendForm(forms.Form):
         queryset=Program.objects.filter(is_active=True).select_related("agency"),
         empty_label=_("Choose a program"),
     )
-    need_category = forms.ChoiceField(label=_("Need"), choices=Need.choices)
+    need_category = forms.ChoiceField(
+        label=_("Need"),
+        choices=[("", _("The program's need")), *Need.choices],
+        required=False,
+        help_text=_("Leave as it is to use the need the program serves."),
+    )
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
@@ -41,10 +46,18 @@ class ReferralSendForm(forms.Form):
         required=False,
         help_text=_("Best time to call, interpreter needed, documents the client has."),
     )
+    duplicate_reason = forms.CharField(
+        label=_("Why send another referral to this program?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, duplicate=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].label_from_instance = lambda p: f"{p.name} — {p.agency.name}"
+        if duplicate is None:
+            # Asked only when the client already has an open referral to the program.
+            del self.fields["duplicate_reason"]
         uswds_classes(self.fields)
 
 

@@ -3,6 +3,8 @@
 response" list. Registered in ReferralsConfig.ready (casework never imports referrals)."""
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from casework.access import centers_of
 from casework.panels import TimelineEntry
@@ -14,15 +16,34 @@ from .selectors import referrals_awaiting_response, referrals_of_client
 def referrals_panel(request, client) -> str:
     """The client's referrals, a button to refer, and the disclosure report link."""
     is_navigator = centers_of(request.user).filter(pk=client.center_id).exists()
+    referrals = _client_referrals(request, client)
     return render_to_string(
         "referrals/_client_panel.html",
         {
             "client": client,
-            "referrals": referrals_of_client(user=request.user, client=client),
+            "referrals": referrals,
+            # Open ones first (what a navigator follows up), the closed ones collapsed.
+            "open_referrals": [r for r in referrals if r.is_open],
+            "closed_referrals": [r for r in referrals if not r.is_open],
             "can_refer": is_navigator,
         },
         request=request,
     )
+
+
+def _client_referrals(request, client) -> list:
+    """The client's referrals, read once per request (the header and the panel both use them)."""
+    cache = request.__dict__.setdefault("_cb_client_referrals", {})
+    if client.pk not in cache:
+        cache[client.pk] = referrals_of_client(user=request.user, client=client)
+    return cache[client.pk]
+
+
+def open_referrals_header_item(request, client) -> str:
+    """ "2 open referrals" in the client page's header, linking to the referrals panel."""
+    count = sum(1 for r in _client_referrals(request, client) if r.is_open)
+    text = ngettext("%(n)s open referral", "%(n)s open referrals", count) % {"n": count}
+    return format_html('<a class="usa-link" href="#panel-referrals">{}</a>', text)
 
 
 def referral_timeline(client) -> list[TimelineEntry]:

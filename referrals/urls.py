@@ -1,12 +1,18 @@
 from django.urls import path
 
 from .packets import views as packet_views
-from .views import detail, disclosures, portal, screening, send
+from .views import detail, directory, disclosures, portal, screening, send, worklist
 
 app_name = "referrals"
 urlpatterns: list = [
     # Referrals: partner inbox, the referral page and its actions, sending, disclosures.
     path("inbox/", portal.inbox, name="inbox"),
+    # Navigators: the referral worklist, nudging an overdue agency, the program directory.
+    path("", worklist.worklist, name="worklist"),
+    path("r/<str:code>/nudge/", worklist.nudge, name="nudge"),
+    path("programs/", directory.program_list, name="program_list"),
+    path("programs/<int:pk>/", directory.program_detail, name="program_detail"),
+    path("programs/<int:pk>/refer/", directory.program_refer, name="program_refer"),
     path("r/<str:code>/", detail.detail, name="detail"),
     path(
         "r/<str:code>/do/<str:action>/",

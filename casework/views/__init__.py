@@ -3,6 +3,7 @@
 from .clients import (
     client_create,
     client_detail,
+    client_history,
     client_list,
     client_update,
     household_member_create,
@@ -17,6 +18,7 @@ from .intakes import intake_create, intake_update
 __all__ = [
     "client_create",
     "client_detail",
+    "client_history",
     "client_list",
     "client_update",
     "consent_create",

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,13 +13,12 @@ from ..audit import access_log_append, access_log_clients_listed, logs_client_re
 from ..forms import (
     ClientForm,
     ClientSearchForm,
-    ConsentForm,
     ConsentRevokeForm,
     HouseholdMemberForm,
     NoteForm,
 )
 from ..models.accesslog import AccessAction
-from ..panels import render_client_panels
+from ..panels import render_client_header_items, render_client_panels
 from ..security import rate_limit
 from ..selectors import client_page_data, client_possible_duplicates, client_search, client_timeline
 
@@ -113,18 +113,61 @@ def client_detail(request, pk):
         action=AccessAction.VIEW,
     )
     data = client_page_data(client=client)
+    timeline = client_timeline(client=client, data=data)
     return render(
         request,
         "casework/client_detail.html",
         {
             "client": client,
             **data,
-            "timeline": client_timeline(client=client, data=data),
+            **client_header_context(request, client, latest_intake=data["latest_intake"]),
+            "timeline": timeline,
+            # Long sections stay short here; the history page has every entry.
+            "timeline_shown": timeline[:TIMELINE_ON_PAGE],
+            "recent_notes": data["notes"][:NOTES_ON_PAGE],
             "panels": render_client_panels(request, client),
             "note_form": NoteForm(),
-            "consent_form": ConsentForm(),
             "revoke_form": ConsentRevokeForm(),
         },
+    )
+
+
+TIMELINE_ON_PAGE = 15
+NOTES_ON_PAGE = 3
+
+
+def client_header_context(request, client, *, latest_intake) -> dict:
+    """The compact header: age, key flags from the latest intake, other apps' header items."""
+    flags = []
+    if latest_intake is not None:
+        if latest_intake.has_working_device is False:
+            flags.append(_("No working device"))
+        if latest_intake.has_internet_at_home is False:
+            flags.append(_("No internet at home"))
+    return {
+        "age": client.age_on(timezone.localdate()),
+        "flags": flags,
+        "header_items": render_client_header_items(request, client),
+        "can_send": centers_of(request.user).filter(pk=client.center_id).exists(),
+    }
+
+
+def client_history(request, pk):
+    """Every timeline entry of the client (the client page shows the latest few)."""
+    client = get_client_or_404(user=request.user, pk=pk)
+    access_log_append(
+        user=request.user,
+        organization=client.center,
+        object_type="client",
+        object_id=client.pk,
+        client_id=client.pk,
+        action=AccessAction.VIEW,
+    )
+    data = client_page_data(client=client)
+    return render(
+        request,
+        "casework/client_history.html",
+        {"client": client, "timeline": client_timeline(client=client, data=data)},
     )
 
 

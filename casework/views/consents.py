@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,13 @@ from .clients import client_url
 @logs_client_read()
 def consent_create(request, pk):
     client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
-    form = ConsentForm(request.POST or None)
+    # From the send form: the program's agency ticked, and back to the form after saving.
+    next_url = _safe_next(request)
+    initial = {}
+    agency = (request.GET.get("agency") or "").strip()
+    if agency.isdigit():
+        initial["recipients"] = [int(agency)]
+    form = ConsentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, client=client, **form.cleaned_data)
@@ -23,8 +30,21 @@ def consent_create(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Consent recorded."))
-            return redirect(client_url(client, "consents"))
-    return render(request, "casework/consent_form.html", {"form": form, "client": client})
+            return redirect(next_url or client_url(client, "consents"))
+    return render(
+        request,
+        "casework/consent_form.html",
+        {"form": form, "client": client, "next_url": next_url},
+    )
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 @require_POST

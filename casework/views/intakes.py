@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -28,7 +29,7 @@ def intake_create(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Intake interview saved."))
-            return redirect(client_url(client, "timeline"))
+            return redirect(_after_intake_url(client))
     return render(request, "casework/intake_form.html", {"form": form, "client": client})
 
 
@@ -45,7 +46,16 @@ def intake_update(request, pk, intake_pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Intake interview saved."))
-            return redirect(client_url(client, "timeline"))
+            return redirect(_after_intake_url(client))
     return render(
         request, "casework/intake_form.html", {"form": form, "client": client, "intake": intake}
     )
+
+
+def _after_intake_url(client) -> str:
+    """Saving an intake lands on the new suggestions (the referrals app's page of them), with the
+    confirmation at the top; without that app, on the client page's suggestions."""
+    try:
+        return reverse("referrals:screening_whatif", args=[client.pk])
+    except NoReverseMatch:
+        return client_url(client, "suggestions")

@@ -21,8 +21,89 @@ from .facts import parse_fact
 from .results import EligibilityStatus
 
 MAX_HOUSEHOLD = 30
-# The client page shows this many programs per status; the full page shows them all.
-PANEL_LIMIT = 12
+# The client page shows this many programs per section; the full page shows them all.
+PANEL_LIMIT = 3
+# "Open to everyone": the screening status of that name (when the engine has it), or a
+# program without any eligibility rules.
+OPEN_TO_EVERYONE = "open_to_everyone"
+
+
+def _section_of(result) -> str:
+    """Where a result goes in the ranked list (see ``SECTIONS``)."""
+    status = str(result.status)
+    if status == EligibilityStatus.NOT_ELIGIBLE:
+        return "not_eligible"
+    if result.matches_need:
+        return "need"
+    if status == OPEN_TO_EVERYONE or result.rule_set_id is None:
+        return "open"
+    if status == EligibilityStatus.NEED_MORE_INFO:
+        return "need_more_info"
+    return "likely_eligible"
+
+
+def _sections():
+    # Ranked: stated need first, then likely eligible, need more information, open to
+    # everyone; not eligible last (collapsed, with its reasons).
+    return [
+        ("need", _("Matches a stated need")),
+        ("likely_eligible", EligibilityStatus.LIKELY_ELIGIBLE.label),
+        ("need_more_info", EligibilityStatus.NEED_MORE_INFO.label),
+        ("open", _("Open to everyone")),
+        ("not_eligible", EligibilityStatus.NOT_ELIGIBLE.label),
+    ]
+
+
+def _rank_key(result):
+    """Within a section: open before closed, in the client's area, likely eligible first."""
+    status_rank = {"likely_eligible": 0, OPEN_TO_EVERYONE: 1, "need_more_info": 2}
+    return (
+        result.is_closed,
+        result.in_area is False,
+        status_rank.get(str(result.status), 3),
+        result.program.name.lower(),
+        result.program.pk,
+    )
+
+
+def ranked_sections(results, *, limit: int | None) -> list[dict]:
+    """The screening results in ranked sections, each cut to ``limit`` programs."""
+    by_section: dict[str, list] = {key: [] for key, _label in _sections()}
+    for result in results:
+        by_section[_section_of(result)].append(result)
+    sections = []
+    for key, label in _sections():
+        items = sorted(by_section[key], key=_rank_key)
+        shown = items[:limit] if limit else items
+        sections.append(
+            {
+                "status": key,
+                "label": label,
+                "results": shown,
+                "total": len(items),
+                "hidden": len(items) - len(shown),
+            }
+        )
+    attach_locations([r.program for s in sections for r in s["results"]])
+    return sections
+
+
+def attach_locations(programs) -> None:
+    """Sets ``program.first_location`` (address and hours) on each program, in one query."""
+    from referrals.models import ServiceAtLocation
+
+    ids = {p.pk for p in programs}
+    first: dict[int, object] = {}
+    if ids:
+        links = (
+            ServiceAtLocation.objects.filter(program_id__in=ids)
+            .select_related("location")
+            .order_by("location__name", "location_id")
+        )
+        for link in links:
+            first.setdefault(link.program_id, link.location)
+    for program in programs:
+        program.first_location = first.get(program.pk)
 
 
 # Further facts the "what if" form can change (blank = keep the intake's answer).
@@ -110,22 +191,14 @@ def suggestions_context(
 ) -> dict:
     screened = intake or IntakeInterview(client=client)  # no intake yet: facts from the client
     results = screen_intake(intake=screened, overrides=overrides or None)
-    groups = [(status, [r for r in results if r.status == status]) for status in EligibilityStatus]
     income = (overrides or {}).get("monthly_gross_income", screened.monthly_gross_income)
     size = (overrides or {}).get("household_size", screened.household_size)
     return {
         "client": client,
         "intake": intake,
-        "groups": [
-            {
-                "status": status,
-                "label": status.label,
-                "results": items[:limit] if limit else items,
-                "total": len(items),
-                "hidden": max(0, len(items) - limit) if limit else 0,
-            }
-            for status, items in groups
-        ],
+        "groups": ranked_sections(results, limit=limit),
+        "any_demo": any(r.program.is_demo for r in results),
+        "compact": bool(limit),
         "full_page_query": urlencode(
             {key: value for key, value in (overrides or {}).items() if value is not None}
         ),

@@ -13,6 +13,7 @@ from .referral import (
     RejectionReason,
     Urgency,
 )
+from .visits import NavigatorVisit
 
 __all__ = [
     "CapacityStatus",
@@ -20,6 +21,7 @@ __all__ = [
     "DecidedBy",
     "DirectoryPublishing",
     "Location",
+    "NavigatorVisit",
     "Outcome",
     "PacketStatus",
     "PovertyGuideline",

@@ -155,6 +155,8 @@ class Referral(models.Model):
     # Follow-up (the daily reminder job)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
+    # The sending navigator's last "nudge" of the agency (at most one a day).
+    last_nudged_at = models.DateTimeField(null=True, blank=True)
 
     # PDF packet job (the row is the source of truth)
     packet_status = models.CharField(

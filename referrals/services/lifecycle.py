@@ -85,6 +85,27 @@ def actions_available(*, referral: Referral, side: ReferralSide) -> list[str]:
 # Sending -----------------------------------------------------------------------------------
 
 
+def _first_note(referral: Referral, open_same: Referral | None, duplicate_reason: str) -> str:
+    if open_same is None:
+        return referral.note_to_agency
+    why = _("Sent again while %(code)s is open: %(reason)s") % {
+        "code": open_same.reference_code,
+        "reason": duplicate_reason,
+    }
+    return f"{why}\n{referral.note_to_agency}".strip()
+
+
+def open_referral_to_program(*, client: Client, program: Program) -> Referral | None:
+    """The client's newest open referral to ``program``, if any (a second one needs a reason)."""
+    from referrals.models.referral import OPEN_STATUSES
+
+    return (
+        Referral.objects.filter(client=client, program=program, status__in=OPEN_STATUSES)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def _covering_consent(*, client: Client, program: Program, consent: Consent | None) -> Consent:
     today = timezone.localdate()
     if consent is not None:
@@ -141,6 +162,7 @@ def referral_send(
     note_to_agency: str = "",
     consent: Consent | None = None,
     intake: IntakeInterview | None = None,
+    duplicate_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Referral:
     """Sends a referral from the client's center to the program's agency.
@@ -171,12 +193,31 @@ def referral_send(
         problem = text_problem(text, kind="reason")
         if problem and name not in errors:
             errors[name] = problem
+    if not need_category and program.need_categories:
+        need_category = program.need_categories[0]  # the need follows the program
     if need_category not in Need.values:
         errors["need_category"] = _("Choose the need this referral addresses.")
     if urgency not in Urgency.values:
         errors["urgency"] = _("Choose how urgent this is.")
     if errors:
         raise ReferralActionError(errors)
+    open_same = open_referral_to_program(client=client, program=program)
+    duplicate_reason = (duplicate_reason or "").strip()
+    if open_same is not None and not duplicate_reason:
+        raise ReferralActionError(
+            {
+                "duplicate_reason": _(
+                    "%(client)s already has an open referral to %(program)s (%(code)s). "
+                    "Say why you are sending another one."
+                )
+                % {
+                    "client": client.display_name,
+                    "program": program.name,
+                    "code": open_same.reference_code,
+                }
+            },
+            code="duplicate",
+        )
     consent = _covering_consent(client=client, program=program, consent=consent)
     if intake is None:
         intake = client.intakes.order_by("-interview_date", "-id").first()
@@ -203,6 +244,10 @@ def referral_send(
     )
     referral._history_user = actor
     referral._history_date = now
+    if open_same is not None:
+        referral._change_reason = (
+            f"Sent while {open_same.reference_code} is open; reason: {duplicate_reason}"
+        )[:100]
     referral.save()
     referral_grant(referral=referral)
     ReferralEvent.objects.create(
@@ -211,7 +256,7 @@ def referral_send(
         to_status=ReferralStatus.REQUESTED,
         actor=actor,
         actor_organization=center,
-        note=referral.note_to_agency,
+        note=_first_note(referral, open_same, duplicate_reason),
         at=now,
     )
     from referrals.packets.services import packet_schedule

@@ -155,11 +155,20 @@ def notify_overdue(referral_id: int) -> int:
     return _send(list(recipients.values()), "referral_overdue", _referral_context(referral))
 
 
+def notify_nudge(referral_id: int) -> int:
+    """The sending navigator's reminder to the agency about an overdue referral."""
+    referral = _load(referral_id)
+    if referral is None or referral.status != ReferralStatus.REQUESTED:
+        return 0
+    return _send(_agency_recipients(referral), "referral_nudge", _referral_context(referral))
+
+
 NOTIFIERS: dict[str, Callable[[int], int]] = {
     "new": notify_new_referral,
     "status": notify_status_change,
     "reminder": notify_reminder,
     "overdue": notify_overdue,
+    "nudge": notify_nudge,
 }
 _KIND_OF = {fn: kind for kind, fn in NOTIFIERS.items()}
 

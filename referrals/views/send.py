@@ -1,8 +1,11 @@
 """Sending a referral from the client page (a suggested program or any program)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework.access import centers_of, get_client_or_404
@@ -11,6 +14,7 @@ from casework.models import Consent
 from referrals.forms import ReferralSendForm
 from referrals.models import Program
 from referrals.services import ReferralActionError, referral_send
+from referrals.services.lifecycle import open_referral_to_program
 
 from ._common import url_or_none
 
@@ -34,9 +38,10 @@ def send(request, client_pk):
     )
     consent_url = url_or_none("casework:consent_create", client.pk)
     missing_consent = bool(program and program.agency_id not in covered_agency_ids)
+    duplicate = open_referral_to_program(client=client, program=program) if program else None
 
     if request.method == "POST":
-        form = ReferralSendForm(request.POST)
+        form = ReferralSendForm(request.POST, duplicate=duplicate)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -48,6 +53,7 @@ def send(request, client_pk):
                     urgency=data["urgency"],
                     reason=data["reason"],
                     note_to_agency=data["note_to_agency"],
+                    duplicate_reason=data.get("duplicate_reason", ""),
                 )
             except ReferralActionError as exc:
                 if hasattr(exc, "error_dict"):
@@ -71,7 +77,7 @@ def send(request, client_pk):
             initial["program"] = program.pk
             if program.need_categories:
                 initial["need_category"] = program.need_categories[0]
-        form = ReferralSendForm(initial=initial)
+        form = ReferralSendForm(initial=initial, duplicate=duplicate)
 
     return render(
         request,
@@ -81,7 +87,16 @@ def send(request, client_pk):
             "form": form,
             "program": program,
             "missing_consent": missing_consent,
-            "consent_url": consent_url,
+            "consent_url": _consent_in_flow_url(consent_url, client, program),
+            "duplicate": duplicate,
             "client_url": url_or_none("casework:client_detail", client.pk),
         },
     )
+
+
+def _consent_in_flow_url(consent_url, client, program) -> str | None:
+    """The consent form with the program's agency ticked, coming back here with the program."""
+    if not consent_url or program is None:
+        return consent_url
+    back = f"{reverse('referrals:send', args=[client.pk])}?program={program.pk}"
+    return f"{consent_url}?{urlencode({'agency': program.agency_id, 'next': back})}"

@@ -32,7 +32,7 @@ def test_navigator_creates_a_client_and_records_an_intake(page, sign_in, persona
     assert page.url.endswith(f"/clients/{client.pk}/")
 
     # The intake interview.
-    page.get_by_role("link", name="New intake interview").click()
+    page.get_by_role("link", name="Record intake").click()
     expect(page.get_by_role("heading", level=1, name="New intake interview")).to_be_visible()
     page.get_by_label("Household size").fill("3")
     page.get_by_label("Monthly gross income (USD)").fill("1850")
@@ -45,9 +45,14 @@ def test_navigator_creates_a_client_and_records_an_intake(page, sign_in, persona
     needs.get_by_text("Digital access (device, internet)", exact=True).click()
     page.get_by_role("button", name="Save intake interview").click()
 
+    # Saved: the new suggestions, with the confirmation in view.
+    expect(page.get_by_text("Intake interview saved.")).to_be_in_viewport()
+    expect(page.get_by_role("heading", level=2, name="Program suggestions")).to_be_visible()
     # Back on the client's page, the interview is on the timeline.
+    page.get_by_role("link", name="Back to the client page").click()
     expect(page.get_by_role("heading", level=1, name="Ngọc Trương")).to_be_visible()
     timeline = page.locator("#timeline")
+    timeline.get_by_text(re.compile("^Show the latest")).click()
     entry = timeline.get_by_role(
         "heading", name=re.compile(r"Intake interview on .* by Maria Lopez")
     )

@@ -28,7 +28,7 @@ def test_referral_closes_the_loop(page, sign_in, personas, client_a):
     # The navigator refers Rosa from her page.
     sign_in(personas.navigator_a)
     page.goto(f"/clients/{client_a.pk}/")
-    page.get_by_role("link", name="Refer to a program").click()
+    page.get_by_role("link", name="Send referral").click()
     expect(page.get_by_role("heading", level=1, name="Refer Rosa Martinez")).to_be_visible()
     page.get_by_label("Program").select_option(str(program.pk))
     page.get_by_label("Need").select_option("food")

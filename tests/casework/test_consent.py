@@ -15,7 +15,11 @@ def _detail(c):
 
 def test_consent_form_defaults_to_one_year_and_shows_it(client, personas, client_a):
     login(client, personas.navigator_a)
-    body = client.get(_detail(client_a)).content.decode()
+    # The client page links to the form (250 agencies would not fit on it).
+    assert reverse("casework:consent_create", args=[client_a.pk]) in (
+        client.get(_detail(client_a)).content.decode()
+    )
+    body = client.get(reverse("casework:consent_create", args=[client_a.pk])).content.decode()
     today = timezone.localdate()
     next_year = today + datetime.timedelta(days=365)
     assert f'name="expires_on" value="{next_year:%Y-%m-%d}"' in body

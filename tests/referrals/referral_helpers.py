@@ -34,6 +34,8 @@ def send(personas, client, *, program=None, **kwargs) -> Referral:
     kwargs.setdefault("urgency", "routine")
     kwargs.setdefault("reason", "Family of four, income dropped after a layoff.")
     kwargs.setdefault("note_to_agency", "Call after 3pm; Spanish speaker.")
+    # Tests that send one program twice to a client say why, as a navigator must.
+    kwargs.setdefault("duplicate_reason", "Second appointment for another family member.")
     return referral_send(
         actor=personas.navigator_a,
         client=client,

@@ -32,21 +32,30 @@ def section(html, status):
     return html[start:end]
 
 
-def test_client_page_shows_suggestions_grouped_with_reasons(client, client_a, personas):
+def test_client_page_shows_suggestions_ranked_with_reasons(client, client_a, personas):
     seed_demo()
     login(client, personas.navigator_a)
     html = client.get(reverse("casework:client_detail", args=[client_a.pk])).content.decode()
     assert "Program suggestions" in html
-    likely = section(html, "likely_eligible")
-    assert CALFRESH in likely
+    # The client stated a food need: CalFresh comes first, in "Matches a stated need".
+    need = section(html, "need")
+    assert html.index('id="suggestions-need"') < html.index('id="suggestions-likely_eligible"')
+    assert CALFRESH in need
     assert (
         "Monthly income $2,300 is at or under 200% of the 2026 poverty guideline for a household "
-        "of 2: $3,607" in likely
+        "of 2: $3,607" in need
     )
-    assert "Demo data — verify before use" in likely
-    assert f"{reverse('referrals:send', args=[client_a.pk])}?program=" in likely  # Refer button
+    assert f"{reverse('referrals:send', args=[client_a.pk])}?program=" in need  # Refer button
+    # Each card: agency, address, hours, languages spoken, last verified.
+    assert "Santa Clara County Social Services Agency" in need
+    assert "1867 Senter Rd" in need and "Mon–Fri 8:00–17:00" in need
+    assert "Español, Tiếng Việt" in need
+    assert "Last verified" in need
+    # The demo-data warning once per page, not on every card.
+    assert html.count("Demo data — verify before use") == 1
     more = section(html, "need_more_info")
     assert "Ask the client:" in more
+    assert section(html, "not_eligible").count("Refer<") == 0  # no Refer on a not-eligible card
     assert 'id="panel-suggestions"' in html
 
 
@@ -71,7 +80,7 @@ def test_what_if_changes_results_and_saves_nothing(client, client_a, personas):
         whatif_url(client_a), {"monthly_gross_income": "5000", "household_size": "5"}
     ).content.decode()
     assert "<html" in bigger  # without htmx it is a page of its own
-    assert CALFRESH in section(bigger, "likely_eligible")
+    assert CALFRESH in section(bigger, "need")
     intake = IntakeInterview.objects.get(client=client_a)
     assert (intake.monthly_gross_income, intake.household_size) == (Decimal("2300.00"), 2)
     assert AccessLogEntry.objects.filter(client_id=client_a.pk, object_type="intake").exists()
@@ -152,13 +161,13 @@ def test_what_if_query_count_does_not_grow_with_programs(
         client.get(whatif_url(client_a), {"household_size": "3"})
 
 
-def test_client_page_lists_a_dozen_per_group_and_links_to_all(client, client_a, personas):
+def test_client_page_lists_a_few_per_section_and_links_to_all(client, client_a, personas):
     _add_programs(20)
     login(client, personas.navigator_a)
     page = client.get(reverse("casework:client_detail", args=[client_a.pk])).content.decode()
-    likely = section(page, "likely_eligible")
-    assert "Likely eligible (20)" in likely
-    assert likely.count('class="cb-suggestion ') == 12
-    assert "See all 20 programs in this group" in likely
+    need = section(page, "need")
+    assert "Matches a stated need (20)" in need
+    assert need.count('class="cb-suggestion ') == 3
+    assert "See all 20 programs in this group" in need
     full = client.get(whatif_url(client_a)).content.decode()
-    assert section(full, "likely_eligible").count('class="cb-suggestion ') == 20
+    assert section(full, "need").count('class="cb-suggestion ') == 20

@@ -1,0 +1,126 @@
+"""The send form: consent recorded inside the flow, the need following the program, and a
+second open referral to the same program needing a reason."""
+
+import pytest
+from django.urls import reverse
+
+from casework.models import Consent
+from referrals.models import Referral
+from tests.conftest import login
+from tests.factories import ClientFactory, ProgramFactory
+
+from .referral_helpers import program_x
+
+pytestmark = pytest.mark.django_db
+
+
+def _send_url(c, program):
+    return f"{reverse('referrals:send', args=[c.pk])}?program={program.pk}"
+
+
+def _post(client, c, program, **extra):
+    data = {
+        "program": program.pk,
+        "need_category": "",
+        "urgency": "routine",
+        "reason": "Needs a laptop for school.",
+        "note_to_agency": "",
+        **extra,
+    }
+    return client.post(_send_url(c, program), data)
+
+
+def test_consent_recorded_in_the_flow_returns_to_the_form_with_the_program(client, personas):
+    rosa = ClientFactory(center=personas.center_a, created_by=personas.navigator_a)
+    program = program_x(personas)
+    login(client, personas.navigator_a)
+    response = client.get(_send_url(rosa, program))
+    assert "Consent needed" in response.content.decode()
+    consent_url = response.context["consent_url"]
+    assert consent_url.replace("&", "&amp;") in response.content.decode()
+    assert f"agency={personas.agency_x.pk}" in consent_url
+    consent_page = client.get(consent_url)
+    form_page = consent_page.content.decode()
+    # The program's agency is ticked; the others are not.
+    assert f'name="recipients" value="{personas.agency_x.pk}" class="usa-checkbox__input" id' in (
+        form_page
+    )
+    x_box = form_page.split(f'name="recipients" value="{personas.agency_x.pk}"')[1].split(">")[0]
+    y_box = form_page.split(f'name="recipients" value="{personas.agency_y.pk}"')[1].split(">")[0]
+    assert "checked" in x_box and "checked" not in y_box
+    next_url = consent_page.context["next_url"]
+    assert f'<input type="hidden" name="next" value="{next_url}">' in form_page.replace(
+        "&amp;", "&"
+    )
+    response = client.post(
+        consent_url,
+        {
+            "scopes": ["contact", "intake"],
+            "recipients": [personas.agency_x.pk],
+            "method": "verbal",
+            "given_on": "2026-11-01",
+            "expires_on": "2027-11-01",
+            "next": next_url,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _send_url(rosa, program)
+    assert Consent.objects.filter(client=rosa, recipients=personas.agency_x).exists()
+    body = client.get(response["Location"]).content.decode()
+    assert "Consent needed" not in body
+    assert f'<option value="{program.pk}" selected>' in body
+
+
+def test_consent_form_ignores_a_next_url_to_another_site(client, personas, client_a):
+    login(client, personas.navigator_a)
+    url = reverse("casework:consent_create", args=[client_a.pk])
+    response = client.post(
+        url,
+        {
+            "scopes": ["contact"],
+            "recipients": [personas.agency_y.pk],
+            "method": "verbal",
+            "given_on": "2026-11-01",
+            "expires_on": "2027-11-01",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("casework:client_detail", args=[client_a.pk]))
+
+
+def test_the_need_follows_the_program(client, personas, client_a):
+    laptops = ProgramFactory(
+        agency=personas.agency_x, name="Laptops", need_categories=["digital_access"]
+    )
+    login(client, personas.navigator_a)
+    form = client.get(_send_url(client_a, laptops)).context["form"]
+    assert form.initial["need_category"] == "digital_access"
+    # Picked from the list with the need left as "The program's need": the program's need.
+    response = _post(client, client_a, laptops)
+    assert response.status_code == 302
+    assert Referral.objects.get().need_category == "digital_access"
+
+
+def test_a_second_open_referral_to_the_same_program_needs_a_reason(client, personas, client_a):
+    program = program_x(personas)
+    login(client, personas.navigator_a)
+    assert _post(client, client_a, program).status_code == 302
+    first = Referral.objects.get()
+    body = client.get(_send_url(client_a, program)).content.decode()
+    assert "Already referred" in body and first.reference_code in body
+    response = _post(client, client_a, program)
+    assert response.status_code == 200
+    assert "Say why you are sending another one." in response.content.decode()
+    assert Referral.objects.count() == 1
+    response = _post(client, client_a, program, duplicate_reason="First appointment was missed.")
+    assert response.status_code == 302
+    second = Referral.objects.exclude(pk=first.pk).get()
+    note = second.events.get().note
+    assert f"Sent again while {first.reference_code} is open: First appointment was missed." in note
+    # Once the first is closed, no reason is needed.
+    from referrals.services import referral_cancel
+
+    referral_cancel(referral=first, actor=personas.navigator_a)
+    referral_cancel(referral=second, actor=personas.navigator_a)
+    assert _post(client, client_a, program).status_code == 302
