@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", views_account.language_update, name="language_update"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.urls_account")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
     path("", include("casework.urls")),
