@@ -45,3 +45,23 @@ def exception_handler(exc, context):
             "errors": response.data,
         }
     return response
+
+
+def page_not_found(request, exception=None):
+    """404 for URLs no view matched: JSON under /api/ (as the schema says), the site's page
+    elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        if request.path.startswith("/api/fhir/"):
+            body = {
+                "resourceType": "OperationOutcome",
+                "issue": [
+                    {"severity": "error", "code": "not-found", "diagnostics": _("Not found.")}
+                ],
+            }
+            return JsonResponse(body, status=404, content_type="application/fhir+json")
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    from django.views.defaults import page_not_found as default
+
+    return default(request, exception)

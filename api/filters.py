@@ -1,13 +1,35 @@
 """Query filters of the REST lists (documented in the OpenAPI schema by drf-spectacular)."""
 
+import datetime
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from casework.models import Client
 from casework.models.clients import normalize_name
 from casework.models.intake import Need
 from referrals.models import Program, Referral, ReferralStatus, Urgency
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, turned to UTC here: the database refuses offsets beyond ±15:59
+    (a 500 before), and a value that cannot be expressed in UTC is a clear 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(_("Enter a valid date and time."), code="invalid") from exc
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class ReferralFilter(django_filters.FilterSet):
@@ -20,9 +42,9 @@ class ReferralFilter(django_filters.FilterSet):
     client = django_filters.NumberFilter(field_name="client_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     reference_code = django_filters.CharFilter(method="filter_reference")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    changed_since = django_filters.IsoDateTimeFilter(
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    changed_since = UtcIsoDateTimeFilter(
         field_name="status_changed_at",
         lookup_expr="gte",
         label=_("Status changed since (for polling)"),
@@ -61,7 +83,7 @@ class ProgramFilter(django_filters.FilterSet):
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name contains"))
     zip_code = django_filters.CharFilter()
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Client

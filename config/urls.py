@@ -15,3 +15,4 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("casework.urls")),
 ]
+handler404 = "api.errors.page_not_found"
