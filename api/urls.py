@@ -1,6 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from . import views
 
@@ -49,7 +53,7 @@ urlpatterns = [
     path(
         "docs/",
         login_not_required(
-            SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[])
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", authentication_classes=[])
         ),
         name="docs",
     ),
