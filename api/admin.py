@@ -1,7 +1,10 @@
 """Admin: API tokens (created and revoked through the services; the plaintext is shown once),
 webhook subscriptions and their read-only delivery log with response codes."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,14 +13,29 @@ from .models import ApiToken, WebhookDelivery, WebhookSubscription
 from .services import (
     api_token_create,
     api_token_revoke,
+    webhook_events_clean,
     webhook_subscription_create,
     webhook_subscription_delete,
     webhook_subscription_update,
+    webhook_url_clean,
 )
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "expires_at"]
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data.get("expires_at")
+        if self.instance.pk is None and expires_at is not None and expires_at <= timezone.now():
+            raise ValidationError(_("The expiry date must be in the future."))
+        return expires_at
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(SimpleHistoryAdmin):
+    form = ApiTokenForm
     list_display = [
         "name",
         "user",
@@ -71,8 +89,29 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
         )
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    """Checks the URL and events as the service will, so bad input is a form error."""
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["organization", "url", "description", "events", "is_active"]
+
+    def _field(self, name, clean):
+        try:
+            return clean(self.cleaned_data.get(name))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get(name, exc.messages)) from exc
+
+    def clean_url(self):
+        return self._field("url", webhook_url_clean)
+
+    def clean_events(self):
+        return self._field("events", webhook_events_clean)
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(SimpleHistoryAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["organization", "url", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["url", "organization__name"]

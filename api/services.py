@@ -86,8 +86,10 @@ def _require_org_admin(actor: User, organization: Organization) -> None:
         raise PermissionDenied
 
 
-def _clean_events(events) -> list[str]:
-    events = list(dict.fromkeys(events or []))
+def webhook_events_clean(events) -> list[str]:
+    if events and not isinstance(events, list | tuple):
+        raise ValidationError({"events": _("Give the events as a list.")})
+    events = list(dict.fromkeys(str(e) for e in events or []))
     unknown = [e for e in events if e not in WebhookEvent.values]
     if unknown:
         raise ValidationError(
@@ -96,7 +98,7 @@ def _clean_events(events) -> list[str]:
     return events
 
 
-def _clean_url(url: str) -> str:
+def webhook_url_clean(url: str) -> str:
     from .webhooks import WebhookUrlError, check_webhook_url
 
     url = (url or "").strip()
@@ -120,8 +122,8 @@ def webhook_subscription_create(
     _require_org_admin(actor, organization)
     subscription = WebhookSubscription(
         organization=organization,
-        url=_clean_url(url),
-        events=_clean_events(events),
+        url=webhook_url_clean(url),
+        events=webhook_events_clean(events),
         description=(description or "").strip()[:200],
         secret=new_webhook_secret(),
         created_by=actor,
@@ -138,9 +140,9 @@ def webhook_subscription_update(
     _require_org_admin(actor, subscription.organization)
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     if "url" in fields:
-        subscription.url = _clean_url(fields["url"])
+        subscription.url = webhook_url_clean(fields["url"])
     if "events" in fields:
-        subscription.events = _clean_events(fields["events"])
+        subscription.events = webhook_events_clean(fields["events"])
     if "description" in fields:
         subscription.description = (fields["description"] or "").strip()[:200]
     if "is_active" in fields:

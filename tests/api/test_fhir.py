@@ -271,3 +271,4 @@ def test_task_search_lists_only_visible_tasks_with_a_constant_query_count(person
     assert one.count == many.count
     Bundle.model_validate(bundle)
     assert api_as(personas.partner_y).get(url).json()["total"] == 0
+    assert api_as(personas.manager).get(url).status_code == 404

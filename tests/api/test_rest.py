@@ -294,3 +294,19 @@ def test_throttled_past_the_rate(personas, monkeypatch):
     client = api_as(personas.navigator_a)
     codes = [client.get(reverse("api:programs")).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("status", list(ReferralStatus))
+def test_every_lifecycle_transition_through_the_api(personas, client_a, status):
+    from tests.referrals.referral_helpers import PATH_TO
+
+    referral = send(personas, client_a)
+    for action, data in PATH_TO[status]:
+        actor = personas.navigator_a if action == "cancel" else personas.partner_x
+        response = _act(actor, referral, action, note=f"{action} via API", **data)
+        assert response.status_code == 200, response.content
+    referral.refresh_from_db()
+    assert referral.status == status
+    assert [e.note for e in referral.events.order_by("at", "id")][1:] == [
+        f"{action} via API" for action, _data in PATH_TO[status]
+    ]

@@ -112,3 +112,16 @@ def test_an_administrator_creates_and_revokes_tokens_in_the_admin(
     )
     assert _me(raw).status_code == 401
     assert token.history.order_by("history_date").last().history_user == admin
+
+
+def test_the_admin_refuses_a_past_expiry_with_a_message(personas, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("admin:api_apitoken_add"),
+        {"user": personas.partner_x.pk, "name": "Old", "expires_at_0": "01/02/2020",
+         "expires_at_1": "10:00"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "The expiry date must be in the future." in response.content.decode()
+    assert not ApiToken.objects.exists()

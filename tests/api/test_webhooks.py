@@ -343,3 +343,31 @@ def test_webhook_lists_query_count_does_not_grow(personas, referral, org_admin_x
             )
     assert counts[0] == counts[1]
     assert len(client.get(urls[1]).json()["results"]) > 1
+
+
+def test_an_administrator_subscribes_in_the_admin_through_the_service(
+    personas, receiver, client, django_user_model
+):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("admin:api_webhooksubscription_add"),
+        {
+            "organization": personas.agency_x.pk,
+            "url": receiver.url,
+            "description": "Agency X CMS",
+            "events": '["referral.sent"]',
+            "is_active": "on",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.secret.startswith("whsec_") and subscription.events == ["referral.sent"]
+    assert subscription.secret in " ".join(str(m) for m in response.context["messages"])
+    assert subscription.history.get().history_user == admin
+    bad = client.post(
+        reverse("admin:api_webhooksubscription_add"),
+        {"organization": personas.agency_x.pk, "url": receiver.url, "events": '["nope"]'},
+    )
+    assert bad.status_code == 200 and WebhookSubscription.objects.count() == 1
