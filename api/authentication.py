@@ -3,7 +3,7 @@
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -41,6 +41,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
+        if token.user.language:  # messages in the user's language, as on the pages
+            translation.activate(token.user.language)
+            request._request.LANGUAGE_CODE = token.user.language
         return token.user, token
 
     def authenticate_header(self, request):

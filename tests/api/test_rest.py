@@ -310,3 +310,12 @@ def test_every_lifecycle_transition_through_the_api(personas, client_a, status):
     assert [e.note for e in referral.events.order_by("at", "id")][1:] == [
         f"{action} via API" for action, _data in PATH_TO[status]
     ]
+
+
+def test_messages_come_in_the_token_users_language(personas, referral):
+    personas.partner_x.language = "es"
+    personas.partner_x.save()
+    assert _act(personas.partner_x, referral, "accept").status_code == 200
+    response = _act(personas.partner_x, referral, "accept")
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Esta remisión ya quedó en estado")
