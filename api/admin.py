@@ -92,6 +92,8 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
 class WebhookSubscriptionForm(forms.ModelForm):
     """Checks the URL and events as the service will, so bad input is a form error."""
 
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = WebhookSubscription
         fields = ["organization", "url", "description", "events", "is_active"]
