@@ -95,6 +95,20 @@ def present_referral(referral: Referral, *, center_ids: set[int]) -> dict:
     }
 
 
+def referral_change_history(referral: Referral) -> list[dict]:
+    """The referral's readable change timeline, as on the referral page (newest first)."""
+    from django.utils.translation import gettext
+
+    from casework.history import describe_history
+    from referrals.views.detail import HISTORY_IGNORED
+
+    rows = referral.history.select_related("history_user").order_by("history_date")
+    entries = describe_history(
+        rows, ignore=HISTORY_IGNORED, subject=lambda row: gettext("the referral")
+    )
+    return [{"at": e.at, "actor": e.actor, "text": e.text} for e in entries]
+
+
 def present_referral_detail(referral: Referral, *, side: ReferralSide, disclosed) -> dict:
     center_ids = {referral.sending_center_id} if side == ReferralSide.SENDER else set()
     data = present_referral(referral, center_ids=center_ids)
@@ -122,6 +136,7 @@ def present_referral_detail(referral: Referral, *, side: ReferralSide, disclosed
             else None
         ),
         disclosed_client=disclosed,
+        history=referral_change_history(referral),
     )
     return data
 

@@ -60,6 +60,12 @@ class ReferralEventSerializer(serializers.Serializer):
     code = serializers.CharField(allow_blank=True)
 
 
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+
+
 class ContactSerializer(serializers.Serializer):
     phone = serializers.CharField(allow_blank=True)
     email = serializers.CharField(allow_blank=True)
@@ -124,6 +130,9 @@ class ReferralDetailSerializer(ReferralSerializer):
         help_text=_("What the caller may do now."),
     )
     events = ReferralEventSerializer(many=True)
+    history = HistoryEntrySerializer(
+        many=True, help_text=_("Readable changes, newest first, as on the referral page.")
+    )
     client = SenderClientSerializer(
         allow_null=True, help_text=_("The client (sending center only).")
     )

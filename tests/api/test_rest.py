@@ -136,6 +136,7 @@ def test_sender_sees_the_client_and_history_without_a_disclosure(personas, refer
     assert [e["to_status"] for e in body["events"]] == ["requested", "accepted"]
     assert body["events"][1]["organization"] == "Agency X Food Bank"
     assert body["actions"] == ["cancel"]
+    assert any("Priya Singh" in entry["actor"] for entry in body["history"])
     assert not _disclosures(referral).exists()
 
 
