@@ -112,6 +112,7 @@ class ClientForm(UswdsMixin, forms.ModelForm):
             "legal_last_name",
             "preferred_name",
             "date_of_birth",
+            "administrative_gender",
             "phone",
             "email",
             "address_line1",

@@ -51,9 +51,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_ratelimit",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "casework",
     "referrals",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -365,3 +369,56 @@ if "LocMemCache" in CACHES["default"]["BACKEND"]:
 
 # Small-count suppression threshold for managers' reports.
 REPORT_MIN_COUNT = 5
+
+# REST API (api/): personal tokens stored hashed, JSON only, paginated, throttled through the
+# Django cache. The OpenAPI document is generated from the code by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casebridge API",
+    "DESCRIPTION": (
+        "Partner systems' access to referrals, programs and (for navigators) clients, under "
+        "the same access rules as the pages. Authenticate with a personal token: "
+        "`Authorization: Bearer cb_...`. FHIR R4 (SDOH Clinical Care) lives under /api/fhir/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "referrals.models.referral.ReferralStatus.choices",
+        "WebhookEventEnum": "api.models.WebhookEvent.choices",
+    },
+}
+# Webhooks (api/webhooks.py): retried with exponential backoff for up to a day.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_RETRY_WINDOW = timedelta(hours=env.int("WEBHOOK_RETRY_HOURS", default=24))
+# Endpoints on loopback/private addresses are refused unless allowed (tests, local setups).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+# Without a broker (tasks run in-process) a delivery runs in a background thread, so a slow
+# endpoint never holds up the request that changed the referral. Tests turn this off.
+WEBHOOK_EAGER_IN_THREAD = env.bool("WEBHOOK_EAGER_IN_THREAD", default=True)

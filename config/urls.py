@@ -42,8 +42,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.urls_account")),
     path("referrals/", include("referrals.urls")),
     path("hsds/", include("referrals.urls_hsds")),
     path("reports/", include("reports.urls")),
     path("", include("casework.urls")),
 ]
+handler404 = "api.errors.page_not_found"

@@ -153,6 +153,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
     inlines = [ServiceAtLocationInline]
     fieldsets = (
         (None, {"fields": ("agency", "name", "description", "need_categories", "languages")}),
+        (_("Service code"), {"fields": ("service_code", "service_code_display")}),
         (
             _("Service area"),
             {"fields": ("service_area_zips", "service_area_county", "service_areas_other")},

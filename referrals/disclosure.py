@@ -55,6 +55,7 @@ FIELD_SCOPE: dict[str, str] = {
     "address": CONTACT,
     "date_of_birth": DEMOGRAPHICS,
     "language": DEMOGRAPHICS,
+    "administrative_gender": DEMOGRAPHICS,
     "household_members": DEMOGRAPHICS,
     "household_size": DEMOGRAPHICS,
     "interview_date": INTAKE,
@@ -63,6 +64,7 @@ FIELD_SCOPE: dict[str, str] = {
     "employment": INTAKE,
     "health_insurance": INTAKE,
     "needs": INTAKE,
+    "benefits": INTAKE,
     "notes": NOTES,
 }
 
@@ -72,6 +74,7 @@ FIELD_LABELS = {
     "address": _("Address"),
     "date_of_birth": _("Date of birth"),
     "language": _("Preferred language"),
+    "administrative_gender": _("Administrative gender"),
     "household_members": _("Household members"),
     "household_size": _("Household size"),
     "interview_date": _("Interview date"),
@@ -80,6 +83,7 @@ FIELD_LABELS = {
     "employment": _("Employment"),
     "health_insurance": _("Health insurance"),
     "needs": _("Needs"),
+    "benefits": _("Benefits received"),
     "notes": _("Notes"),
 }
 
@@ -205,6 +209,12 @@ class Disclosure:
         )
 
 
+def _benefit_labels(values) -> list[str]:
+    from casework.models.intake import Benefit
+
+    return [str(Benefit(v).label) if v in Benefit.values else str(v) for v in (values or [])]
+
+
 def _money(amount) -> str:
     value = Decimal(str(amount))
     return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
@@ -242,6 +252,10 @@ def referral_disclosure(*, referral: Referral) -> Disclosure:
         if client.date_of_birth:
             add("date_of_birth", formats.date_format(client.date_of_birth))
         add("language", LANGUAGE_AUTONYMS.get(client.preferred_language, ""))
+        add(
+            "administrative_gender",
+            client.get_administrative_gender_display() if client.administrative_gender else "",
+        )
         add("household_members", ", ".join(str(m) for m in client.household.all()))
         if intake is not None and intake.household_size:
             add("household_size", str(intake.household_size))
@@ -261,6 +275,7 @@ def referral_disclosure(*, referral: Referral) -> Disclosure:
         add(
             "needs", ", ".join(str(Need(n).label) for n in (intake.needs or []) if n in Need.values)
         )
+        add("benefits", ", ".join(_benefit_labels(intake.benefits_received)))
     if NOTES in scopes:
         notes = client.notes.select_related("author").order_by("-created_at")[:NOTES_SHOWN]
         add("notes", list(notes))

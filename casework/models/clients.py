@@ -19,6 +19,15 @@ def normalize_name(value: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+class AdministrativeGender(models.TextChoices):
+    """HL7 FHIR AdministrativeGender (what partner health systems exchange); optional."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class Client(models.Model):
     """A resident served by a community center."""
 
@@ -27,6 +36,13 @@ class Client(models.Model):
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
     date_of_birth = models.DateField(
         _("date of birth"), null=True, blank=True, validators=[DateInRange("birth")]
+    )
+    administrative_gender = models.CharField(
+        _("administrative gender"),
+        max_length=16,
+        choices=AdministrativeGender.choices,
+        blank=True,
+        help_text=_("Optional. Only if the client wants it recorded (used in health exchanges)."),
     )
     phone = PhoneNumberField(_("phone"), blank=True, region="US")
     email = models.EmailField(_("email"), blank=True)

@@ -145,6 +145,10 @@ class Program(TranslatableContent):
     need_categories = models.JSONField(_("need categories"), default=list, blank=True)
     # Language codes the program serves clients in (any code, e.g. "es", "zh")
     languages = models.JSONField(_("languages offered"), default=list, blank=True)
+    # SNOMED CT code of the service (FHIR ServiceRequest.code in SDOH referrals), e.g.
+    # 467771000124109 "Assistance with application for food pantry program".
+    service_code = models.CharField(_("service code (SNOMED CT)"), max_length=32, blank=True)
+    service_code_display = models.CharField(_("service code name"), max_length=200, blank=True)
     service_area_zips = models.JSONField(_("ZIP codes served"), default=list, blank=True)
     service_area_county = models.CharField(
         _("county served"), max_length=100, blank=True, help_text=_("Empty means no county limit.")
