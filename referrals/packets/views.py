@@ -28,15 +28,19 @@ def _referral_and_side(request, code):
     return referral, side
 
 
-def _partial(request, referral):
-    return render(request, "referrals/_packet_status.html", {"referral": referral})
+def _partial(request, referral, side):
+    return render(
+        request,
+        "referrals/_packet_status.html",
+        {"referral": referral, "can_render_again": side == ReferralSide.SENDER},
+    )
 
 
 @require_GET
 def packet_status(request, code):
     """The packet box; while the packet renders it polls itself (htmx) every 2 seconds."""
-    referral, _side = _referral_and_side(request, code)
-    return _partial(request, referral)
+    referral, side = _referral_and_side(request, code)
+    return _partial(request, referral, side)
 
 
 @require_GET
@@ -81,11 +85,14 @@ def packet_download(request, code):
 
 @require_POST
 def packet_render_again(request, code):
-    referral, _side = _referral_and_side(request, code)
+    referral, side = _referral_and_side(request, code)
+    # A staff control of the sending center: the agency's copy is theirs to download only.
+    if side != ReferralSide.SENDER:
+        raise Http404
     scheduled = packet_rerender(referral=referral, actor=request.user)
     if request.htmx:
         referral.refresh_from_db()
-        return _partial(request, referral)
+        return _partial(request, referral, side)
     if scheduled:
         messages.success(request, _("The packet is being rendered again."))
     else:
