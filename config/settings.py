@@ -161,6 +161,13 @@ STATICFILES_DIRS = [
         for part in ("css", "js", "fonts", "img")
     ),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    *(
+        (
+            f"fonts/noto-sans-{script}",
+            BASE_DIR / "node_modules" / "@fontsource" / f"noto-sans-{script}",
+        )
+        for script in ("devanagari", "gurmukhi")
+    ),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -8,8 +8,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", views_account.language_update, name="language_update"),
+    path("login/language/", views_account.signin_language, name="signin_language"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
+    path("hsds/", include("referrals.urls_hsds")),
     path("reports/", include("reports.urls")),
     path("", include("casework.urls")),
 ]

@@ -19,7 +19,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from casework.access import agencies_of, centers_of
 
-from .models import Referral, ReferralStatus
+from .models import DirectoryPublishing, Referral, ReferralStatus
 
 
 class ReferralSide(StrEnum):
@@ -99,3 +99,14 @@ def referral_revoke_agency(*, referral: Referral) -> None:
     """Ends the receiving agency's access (cancellation, consent revoked)."""
     remove_perm("referrals.view_referral", referral.agency.group, referral)
     remove_perm("referrals.change_referral", referral.agency.group, referral)
+
+
+def hsds_api_allowed(user) -> bool:
+    """Who may read the directory through the HSDS API (/hsds/): anyone when an administrator
+    has opened it (admin → Directory publishing), otherwise signed-in staff, i.e. members of an
+    organization or Django staff. Everyone else gets the same 404 as a missing page."""
+    if DirectoryPublishing.hsds_api_is_public():
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.memberships.exists()

@@ -10,13 +10,93 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from casework.models.choices import LANGUAGE_AUTONYMS
+
 from .eligibility.catalogue import FACTS, OPERATORS_FOR_KIND
-from .models import Criterion, Location, PovertyGuideline, Program, RuleSet, ServiceAtLocation
+from .models import (
+    Criterion,
+    DirectoryPublishing,
+    Location,
+    PovertyGuideline,
+    Program,
+    RuleSet,
+    ServiceAtLocation,
+)
+from .models.directory import DIRECTORY_LANGUAGES
+
+
+def _translation_field_name(language: str, field: str) -> str:
+    return f"translation_{language}_{field}"
+
+
+class TranslationsForm(forms.ModelForm):
+    """One plain field per language and translated field ("what to bring (Tiếng Việt)"),
+    stored in the model's ``translations`` column; an empty field means English is shown.
+    Subclass per model with ``translations_form(Model)`` (the fields must be declared)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.translations or {}
+        for language in DIRECTORY_LANGUAGES:
+            for field in self._meta.model.TRANSLATED_FIELDS:
+                name = _translation_field_name(language, field)
+                if name in self.fields:
+                    self.fields[name].initial = (stored.get(language) or {}).get(field, "")
+
+    def clean(self):
+        cleaned = super().clean()
+        translations = {}
+        for language in DIRECTORY_LANGUAGES:
+            texts = {}
+            for field in self._meta.model.TRANSLATED_FIELDS:
+                text = (cleaned.get(_translation_field_name(language, field)) or "").strip()
+                if text:
+                    texts[field] = text
+            if texts:
+                translations[language] = texts
+        self.instance.translations = translations
+        return cleaned
+
+
+def translations_form(model) -> type[TranslationsForm]:
+    declared = {}
+    for language in DIRECTORY_LANGUAGES:
+        for field in model.TRANSLATED_FIELDS:
+            model_field = model._meta.get_field(field)
+            attrs = {"lang": language}
+            declared[_translation_field_name(language, field)] = forms.CharField(
+                label=format_lazy("{} ({})", model_field.verbose_name, LANGUAGE_AUTONYMS[language]),
+                required=False,
+                max_length=model_field.max_length,
+                widget=forms.Textarea(attrs={**attrs, "rows": 3})
+                if isinstance(model_field, models.TextField)
+                else forms.TextInput(attrs={**attrs, "class": "vTextField"}),
+            )
+    meta = type("Meta", (), {"model": model, "exclude": ["translations"]})
+    return type(
+        f"{model.__name__}TranslationsForm", (TranslationsForm,), {**declared, "Meta": meta}
+    )
+
+
+def translation_fieldsets(model) -> tuple:
+    """One collapsed fieldset per language, named in that language."""
+    return tuple(
+        (
+            LANGUAGE_AUTONYMS[language],
+            {
+                "fields": [_translation_field_name(language, f) for f in model.TRANSLATED_FIELDS],
+                "classes": ["collapse"],
+            },
+        )
+        for language in DIRECTORY_LANGUAGES
+    )
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -55,6 +135,7 @@ class ServiceAtLocationInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
+    form = translations_form(Program)
     list_display = (
         "name",
         "agency",
@@ -72,7 +153,14 @@ class ProgramAdmin(SimpleHistoryAdmin):
     inlines = [ServiceAtLocationInline]
     fieldsets = (
         (None, {"fields": ("agency", "name", "description", "need_categories", "languages")}),
-        (_("Service area"), {"fields": ("service_area_zips", "service_area_county")}),
+        (
+            _("Service area"),
+            {"fields": ("service_area_zips", "service_area_county", "service_areas_other")},
+        ),
+        (
+            _("Eligibility as published"),
+            {"fields": ("eligibility_description", "minimum_age", "maximum_age")},
+        ),
         (
             _("Contact"),
             {"fields": ("contact_name", "contact_phone", "contact_email", "website")},
@@ -83,6 +171,8 @@ class ProgramAdmin(SimpleHistoryAdmin):
                 "fields": (
                     "required_documents",
                     "cost",
+                    "cost_options",
+                    "schedules",
                     "capacity_status",
                     "last_verified_on",
                     "is_active",
@@ -91,6 +181,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
                 )
             },
         ),
+        *translation_fieldsets(Program),
     )
 
 
@@ -101,6 +192,25 @@ class LocationAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "address_1", "postal_code", "agency__name")
     list_filter = ("agency",)
     readonly_fields = ("hsds_id",)
+    form = translations_form(Location)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "agency",
+                    "name",
+                    ("address_1", "address_2"),
+                    ("city", "state_province", "postal_code"),
+                    "hours",
+                    "directions",
+                    ("latitude", "longitude"),
+                    "hsds_id",
+                )
+            },
+        ),
+        *translation_fieldsets(Location),
+    )
 
 
 class JSONValueField(forms.CharField):
@@ -185,9 +295,10 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "effective_from",
         "effective_to",
         "guideline_year",
+        "is_draft",
         "criteria_count",
     )
-    list_filter = ("guideline_year", "program__agency")
+    list_filter = ("is_draft", "guideline_year", "program__agency")
     list_select_related = ("program",)
     search_fields = ("program__name",)
     autocomplete_fields = ["program"]
@@ -215,3 +326,20 @@ class PovertyGuidelineAdmin(SimpleHistoryAdmin):
     list_display = ("year", "household_size", "annual_amount", "source")
     list_filter = ("year",)
     ordering = ("-year", "household_size")
+
+
+@admin.register(DirectoryPublishing)
+class DirectoryPublishingAdmin(SimpleHistoryAdmin):
+    """One row (pk 1): whether the HSDS read API at /hsds/ is open without signing in."""
+
+    list_display = ("__str__", "hsds_api_public")
+
+    def has_add_permission(self, request):
+        return not DirectoryPublishing.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)

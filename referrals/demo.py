@@ -21,6 +21,9 @@ from casework.models import Organization, OrganizationKind
 from .models import Criterion, Location, Program, RuleSet, ServiceAtLocation
 
 DATA_FILE = Path(__file__).parent / "demo_data" / "directory.json"
+# Program names and documents to bring in es, vi, pa and hi, by program key (English stays in
+# directory.json, which is also what HSDS carries).
+TRANSLATIONS_FILE = Path(__file__).parent / "demo_data" / "directory_translations.json"
 DEMO_NAMESPACE = uuid.UUID("3f0c9a9e-5b7e-4c36-9d67-6d1f3c2b8a10")
 
 
@@ -30,6 +33,10 @@ def demo_uuid(*parts: str) -> uuid.UUID:
 
 def load_directory_data() -> dict:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def load_directory_translations() -> dict[str, dict]:
+    return json.loads(TRANSLATIONS_FILE.read_text(encoding="utf-8"))["programs"]
 
 
 def _agency(spec: dict, counts: dict) -> Organization:
@@ -70,6 +77,7 @@ PROGRAM_FIELDS = (
 def seed_demo(*, city=None, stdout=None) -> dict:
     """Loads the demo directory; returns counts of what it created."""
     data = load_directory_data()
+    translations = load_directory_translations()
     counts: dict[str, int] = {}
     agencies = {}
     for spec in data["agencies"] + data["demo_agencies"]:
@@ -85,8 +93,14 @@ def seed_demo(*, city=None, stdout=None) -> dict:
                     setattr(program, name, spec[name])
             if spec.get("last_verified_on"):
                 program.last_verified_on = datetime.date.fromisoformat(spec["last_verified_on"])
+            program.translations = translations.get(spec["key"], {})
             program.save()
             counts["programs"] = counts.get("programs", 0) + 1
+        elif not program.translations and translations.get(spec["key"]):
+            # A directory seeded before translations shipped gets them once.
+            program.translations = translations[spec["key"]]
+            program.save(update_fields=["translations"])
+            counts["program translations"] = counts.get("program translations", 0) + 1
 
         for index, loc in enumerate(spec.get("locations", [])):
             loc_id = demo_uuid("location", spec["key"], str(index))

@@ -10,7 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -173,16 +173,26 @@ def managers_notify(*, run_id: int) -> int:
     link = settings.SITE_URL.rstrip("/") + reverse("reports:run_detail", args=[run.pk])
     messages = []
     for manager in program_managers():
-        with translation.override(manager.language or settings.LANGUAGE_CODE):
+        language = manager.language or settings.LANGUAGE_CODE
+        with translation.override(language):
             subject = _("Weekly referral report for the week of %(week)s is ready") % {
                 "week": f"{run.week_start:%Y-%m-%d}"
             }
             body = render_to_string(
                 "reports/email/run_ready.txt", {"run": run, "link": link, "user": manager}
             )
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [manager.email]))
+        messages.append(
+            EmailMessage(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [manager.email],
+                headers={"Content-Language": language},
+            )
+        )
     try:
-        send_mass_mail(messages, fail_silently=False)
+        with get_connection() as connection:
+            connection.send_messages(messages)
     except Exception:
         # The report itself is fine; let the next sweep try the emails again.
         ReportRun.objects.filter(pk=run_id).update(managers_notified_at=None)

@@ -1,10 +1,10 @@
-"""Translations: the Spanish catalogue covers every string in the code, and Spanish renders.
+"""Translations: every catalogue (es, vi, pa, hi) covers every string in the code, and renders.
 
-The catalogue is regenerated from the sources exactly as `make messages` does (makemessages for
-es, vi, pa and hi, ignoring .venv, node_modules, staticfiles, bench, tests, media and locale); then
-`compilemessages` (scripts/setup.sh runs it, so the test command does) builds the .mo files.
-Vietnamese, Punjabi and Hindi cover the client-facing strings only (screening reasons and the
-values they name); the rest of their interface falls back to English.
+Each catalogue is regenerated from the sources exactly as `make messages` does (makemessages
+for es, vi, pa and hi, ignoring .venv, node_modules, staticfiles, bench, tests, media and
+locale), so a string added to a template or to code without a translation fails here, as does
+an untranslated or fuzzy entry; then `compilemessages` (scripts/setup.sh runs it, so the test
+command does) builds the .mo files. How to add a string: README, "Contributing".
 """
 
 import re
@@ -65,20 +65,47 @@ def _describe(entries) -> str:
     return "\n".join(lines)
 
 
-def test_spanish_catalogue_translates_every_string_in_the_code(tmp_path, monkeypatch):
-    catalogue = _regenerated_catalogue(tmp_path, monkeypatch, "es")
+@pytest.mark.parametrize("language", ["es", "vi", "pa", "hi"])
+def test_catalogue_translates_every_string_in_the_code(tmp_path, monkeypatch, language):
+    catalogue = _regenerated_catalogue(tmp_path, monkeypatch, language)
 
     assert len(catalogue) > 500  # the sources were found (not an empty catalogue)
     untranslated = [e for e in catalogue if not e.translated() and "fuzzy" not in e.flags]
     fuzzy = [e for e in catalogue if "fuzzy" in e.flags]
     assert not untranslated, (
-        f"{len(untranslated)} strings have no Spanish translation; run `make messages` and "
-        f"translate them in locale/es/LC_MESSAGES/django.po:\n{_describe(untranslated)}"
+        f"{len(untranslated)} strings have no {language} translation; run `make messages` and "
+        f"translate them in locale/{language}/LC_MESSAGES/django.po:\n{_describe(untranslated)}"
     )
     assert not fuzzy, (
-        f"{len(fuzzy)} Spanish translations are marked fuzzy (guessed by msgmerge); check "
+        f"{len(fuzzy)} {language} translations are marked fuzzy (guessed by msgmerge); check "
         f"them and remove the flag:\n{_describe(fuzzy)}"
     )
+
+
+def test_a_string_missing_from_the_catalogues_is_caught(tmp_path, monkeypatch, settings):
+    """The check above really sees new strings: a template with an untranslated message makes
+    the regenerated catalogue report it."""
+    extra = Path(settings.BASE_DIR) / "templates" / "_translation_canary.html"
+    monkeypatch.setattr(
+        shutil,
+        "copytree",
+        _copytree_with(extra.name, '{% load i18n %}{% translate "Canary string 7f3a" %}'),
+    )
+    catalogue = _regenerated_catalogue(tmp_path, monkeypatch, "hi")
+    entry = catalogue.find("Canary string 7f3a")
+    assert entry is not None and not entry.translated()
+
+
+def _copytree_with(name: str, text: str):
+    original = shutil.copytree
+
+    def copytree(src, dst, *args, **kwargs):
+        result = original(src, dst, *args, **kwargs)
+        if Path(src).name == "templates":
+            (Path(dst) / name).write_text(text, encoding="utf-8")
+        return result
+
+    return copytree
 
 
 @pytest.mark.parametrize("language", ["es", "vi", "pa", "hi"])
@@ -103,7 +130,7 @@ def test_translations_keep_every_placeholder(language):
 def _client_facing_msgids() -> set[str]:
     """What a client's packet shows through gettext: the screening reasons' sentences, the
     facts they name, the values of those facts, and the client's needs. (The packet's fixed
-    phrases come from referrals/packets/i18n.py instead.)"""
+    phrases are gettext messages too: referrals/packets/phrases.py.)"""
     from casework.models.intake import Need
     from referrals.eligibility.catalogue import FACTS, FactKind
     from referrals.eligibility.explain import MESSAGES

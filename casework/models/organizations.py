@@ -47,6 +47,8 @@ class Organization(models.Model):
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The id another directory (a 211's HSDS feed) gives this agency; re-imports match on it.
+    hsds_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

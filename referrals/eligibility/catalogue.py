@@ -205,6 +205,8 @@ class Operator(models.TextChoices):
     IN = "in", _("is one of")
     NOT_IN = "not_in", _("is none of")
     ANY_UNDER = "any_under", _("any is under")
+    # A literal percent sign, not a placeholder (msgfmt refused translations with "% " in them):
+    # xgettext:no-python-format
     LTE_FPL_PCT = "lte_fpl_pct", _("is at or under this % of the poverty guideline")
 
 

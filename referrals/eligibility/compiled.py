@@ -154,7 +154,9 @@ def _load(stamp: tuple) -> Directory:
     for c in Criterion.objects.order_by("rule_set_id", "position", "id"):
         criteria_of.setdefault(c.rule_set_id, []).append(_compile_criterion(c))
     rule_sets_of: dict[int, list] = {}
-    for rs in RuleSet.objects.order_by("program_id", "-effective_from", "-version"):
+    # Drafts (e.g. criteria proposed by an HSDS import) wait for an administrator's approval.
+    rule_sets = RuleSet.objects.filter(is_draft=False)
+    for rs in rule_sets.order_by("program_id", "-effective_from", "-version"):
         units: dict[str, list] = {}
         for c in criteria_of.get(rs.pk, []):
             units.setdefault(c.any_of_group or f"#{c.pk}", []).append(c)

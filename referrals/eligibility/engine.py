@@ -161,6 +161,10 @@ def evaluate_program(cp, *, facts, guidelines, needs, on, memo=None) -> ProgramR
             else:
                 failed = True
 
+    for area in program.service_areas_other or ():
+        # An imported area Casebridge cannot check (GeoJSON, ...): say so, never "not eligible".
+        name = area.get("name") or area.get("extent_type") or ""
+        notices.append(Reason("area.unchecked", {"area": name[:80]}, INFO))
     if not program.is_active:
         notices.append(_INACTIVE)
     if program.capacity_status == "closed":

@@ -63,6 +63,10 @@ MESSAGES = {
     "area.county.met": _("ZIP %(zip)s is in %(county)s County, which the program serves"),
     "area.county.not_met": _("ZIP %(zip)s is outside %(county)s County, which the program serves"),
     "area.unknown": _("The client's ZIP code is not known; the program serves %(area)s"),
+    "area.unchecked": _(
+        "The program also lists the service area “%(area)s”, which Casebridge cannot check: "
+        "confirm with the agency"
+    ),
     "capacity.closed": _("The program is closed to new referrals right now"),
     "capacity.waitlist": _("The program has a waitlist"),
     "program.inactive": _("The program is no longer active"),

@@ -1,5 +1,6 @@
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
 from .eligibility import Criterion, PovertyGuideline, RuleSet
+from .publishing import DirectoryPublishing
 from .referral import (
     DecidedBy,
     Outcome,
@@ -17,6 +18,7 @@ __all__ = [
     "CapacityStatus",
     "Criterion",
     "DecidedBy",
+    "DirectoryPublishing",
     "Location",
     "Outcome",
     "PacketStatus",

@@ -79,6 +79,14 @@ class RuleSet(models.Model):
         help_text=_("Year of the poverty guideline that income percentages refer to."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    is_draft = models.BooleanField(
+        _("draft"),
+        default=False,
+        help_text=_(
+            "A draft (e.g. from an HSDS import) does not affect screening. Review its "
+            "criteria, then untick to approve it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -116,8 +124,10 @@ class RuleSet(models.Model):
                     % {"year": self.guideline_year}
                 }
             )
-        if self.program_id and self.effective_from:
-            overlapping = RuleSet.objects.filter(program_id=self.program_id).exclude(pk=self.pk)
+        if self.program_id and self.effective_from and not self.is_draft:
+            overlapping = RuleSet.objects.filter(
+                program_id=self.program_id, is_draft=False
+            ).exclude(pk=self.pk)
             if self.effective_to:
                 overlapping = overlapping.filter(effective_from__lte=self.effective_to)
             overlapping = overlapping.filter(

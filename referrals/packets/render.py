@@ -9,16 +9,17 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from casework.models import ConsentScope
+from casework.models.choices import LANGUAGE_AUTONYMS
 from casework.models.intake import Need
 from referrals.models import Referral
 
 from .fetcher import StaticOnlyURLFetcher, static_base_url
-from .i18n import AUTONYMS, phrases
+from .phrases import phrases
 
 
 @dataclass
 class Field:
-    key: str  # a phrase key in .i18n
+    key: str  # a phrase key in .phrases
     value: str
 
 
@@ -78,7 +79,7 @@ def consented_client_fields(referral: Referral) -> list[Field]:
     if consent.covers(ConsentScope.DEMOGRAPHICS):
         if client.date_of_birth:
             fields.append(Field("date_of_birth", formats.date_format(client.date_of_birth)))
-        fields.append(Field("language", AUTONYMS.get(client.preferred_language, "")))
+        fields.append(Field("language", LANGUAGE_AUTONYMS.get(client.preferred_language, "")))
         if intake is not None and intake.household_size:
             fields.append(Field("household_size", str(intake.household_size)))
     if consent.covers(ConsentScope.INTAKE) and intake is not None:
@@ -92,7 +93,7 @@ def consented_client_fields(referral: Referral) -> list[Field]:
 
 def packet_context(*, referral: Referral, language: str, copy: str) -> dict:
     program = referral.program
-    t = phrases(language)
+    t = phrases()  # in the active language: render_packet_html overrides it
     locations = list(program.locations.all())
     reasons = screening_reasons(referral.screening_snapshot, language)
     # The screening's sentences quote intake answers (income, household size): without consent

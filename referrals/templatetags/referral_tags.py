@@ -1,7 +1,10 @@
 from django import template
+from django.utils import translation
+from django.utils.html import format_html
 
 from casework.models.consent import ConsentScope
 from casework.models.intake import Need
+from referrals.models.directory import LocalizedText
 
 register = template.Library()
 
@@ -41,3 +44,23 @@ def event_code_label(event) -> str:
 
     choices = RejectionReason if event.to_status == ReferralStatus.REJECTED else Outcome
     return str(dict(choices.choices).get(event.code, event.code))
+
+
+@register.simple_tag
+def localized(obj, field: str, language: str | None = None):
+    """Directory content (a program's name, what to bring, a location's hours...) in
+    ``language`` (default: the page's), falling back to English. Use with ``as`` and show it
+    through ``|marked``: ``{% localized program "name" client.preferred_language as name %}``."""
+    return obj.localized(field, language or translation.get_language())
+
+
+@register.filter
+def marked(value) -> str:
+    """A LocalizedText, wrapped in ``<span lang="..">`` when it is not in the page's language
+    (an English fallback on a Hindi page), so screen readers switch voice."""
+    if not isinstance(value, LocalizedText):
+        return value
+    page = (translation.get_language() or "en").split("-")[0]
+    if value.text and value.language != page:
+        return format_html('<span lang="{}">{}</span>', value.language, value.text)
+    return value.text

@@ -290,3 +290,54 @@ def test_language_change_never_redirects_off_site(client, personas):
         reverse("language_update"), {"language": "es", "next": "https://evil.example/"}
     )
     assert response.url == "/"
+
+
+# Language before sign-in --------------------------------------------------------------------
+
+
+def test_sign_in_page_follows_the_browsers_language(client, db):
+    response = client.get(LOGIN_URL, headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+    page = response.content.decode()
+    assert _html_lang(response) == "es"
+    assert "Iniciar sesión en Casebridge" in page
+    # The five languages, each named in its own script and marked with its language.
+    for code, autonym in [
+        ("en", "English"),
+        ("es", "Español"),
+        ("vi", "Tiếng Việt"),
+        ("pa", "ਪੰਜਾਬੀ"),
+        ("hi", "हिन्दी"),
+    ]:
+        assert f'value="{code}" lang="{code}"' in page
+        assert f">{autonym}</button>" in page
+    assert 'value="es" lang="es" aria-pressed="true"' in page
+
+    response = client.get(LOGIN_URL, headers={"Accept-Language": "hi"})
+    assert _html_lang(response) == "hi"
+    assert response["Content-Language"] == "hi"
+
+
+def test_a_language_chosen_on_the_sign_in_page_wins_and_is_kept_at_sign_in(client, personas):
+    response = client.post(reverse("signin_language"), {"language": "vi", "next": "/clients/"})
+    assert response.status_code == 302
+    assert response.url == f"{LOGIN_URL}?next=%2Fclients%2F"
+
+    page = client.get(LOGIN_URL, headers={"Accept-Language": "es"})
+    assert _html_lang(page) == "vi"  # the choice beats the browser
+
+    _sign_in(client, "nav_a", PASSWORD)
+    personas.navigator_a.refresh_from_db()
+    assert personas.navigator_a.language == "vi"
+    assert _html_lang(client.get(_dashboard())) == "vi"
+
+
+def test_sign_in_language_refuses_unknown_languages_and_off_site_next(client, personas):
+    response = client.post(
+        reverse("signin_language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response.url == LOGIN_URL
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert _html_lang(client.get(LOGIN_URL)) == "en"
+    _sign_in(client, "nav_a", PASSWORD)
+    personas.navigator_a.refresh_from_db()
+    assert personas.navigator_a.language == "en"

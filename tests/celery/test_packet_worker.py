@@ -7,9 +7,8 @@ from pypdf import PdfReader
 
 from config.celery import app as celery_app
 from referrals.eligibility import render_reason
-from referrals.packets.i18n import PHRASES
 from referrals.packets.services import packet_schedule
-from tests.referrals.packet_helpers import REASON, SNAPSHOT, make_program, make_referral
+from tests.referrals.packet_helpers import REASON, SNAPSHOT, make_program, make_referral, phrase
 
 from .conftest import wait_for_packet
 
@@ -41,6 +40,6 @@ def test_worker_renders_packets_in_the_clients_language(personas, real_worker):
         assert REASON in agency_copy
         # The client's copy has the same reason, in the client's language where translated.
         assert render_reason(SNAPSHOT["reasons"][0], language) in client_copy
-        assert PHRASES[language]["why_client"] in client_copy
-        assert PHRASES[language]["bring"] in client_copy
-        assert PHRASES["en"]["why_agency"] in agency_copy
+        assert phrase(language, "why_client") in client_copy
+        assert phrase(language, "bring") in client_copy
+        assert phrase("en", "why_agency") in agency_copy

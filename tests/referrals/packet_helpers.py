@@ -110,3 +110,13 @@ def make_referral(
     )
     referral_grant(referral=referral)
     return referral
+
+
+def phrase(language: str, key: str) -> str:
+    """A packet phrase (referrals/packets/phrases.py) as gettext renders it in ``language``."""
+    from django.utils import translation
+
+    from referrals.packets.phrases import PHRASES
+
+    with translation.override(language):
+        return str(PHRASES[key])

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0005_follow_up_schedule'),
+        ('referrals', '0008_directory_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
