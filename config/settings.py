@@ -261,7 +261,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (the embedded default).
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# In-process (no REDIS_URL): kombu's memory transport; a host name keeps kombu from warning
+# "No hostname was supplied" on every enqueue.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True  # the database row is the source of truth for each job
@@ -327,6 +329,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # its INFO is one line per rendering step
         "fontTools": {"level": "WARNING"},
+        # Without Redis, tasks run in-process: one "Task ... succeeded" line per task is noise
+        # (a worker, with Redis, keeps them).
+        **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}}),
     },
 }
 

@@ -75,7 +75,7 @@ def referrals_sent_by(*, user) -> QuerySet[Referral]:
 
 def get_referral_or_404(*, user, pk=None, reference_code=None) -> Referral:
     qs = referrals_visible_to(user=user).select_related(
-        "client", "program", "agency", "sending_center", "sent_by", "consent"
+        "client", "program", "agency", "sending_center", "sent_by", "consent", "assigned_to"
     )
     try:
         if reference_code is not None:

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import ConsentScope
 from casework.models.choices import LANGUAGE_AUTONYMS
 from casework.models.intake import Need
+from casework.selectors import INTAKE_QUESTIONS, intake_answers
 from referrals.eligibility.catalogue import FACTS
 from referrals.models import Referral
 
@@ -67,6 +68,27 @@ FIELD_SCOPE: dict[str, str] = {
     "benefits": INTAKE,
     "notes": NOTES,
 }
+
+# Every other intake answer a partner may need (internet at home, a working device, children's
+# ages, hours worked...), keyed "intake:<field>". Immigration answers are never disclosed.
+_INTAKE_SHOWN_ELSEWHERE = {
+    "household_size",
+    "monthly_gross_income",
+    "employment_status",
+    "housing_status",
+    "health_insurance",
+    "needs",
+    "benefits_received",
+    "immigration_status",
+    "household_immigration_status",
+}
+FIELD_SCOPE.update(
+    {
+        f"intake:{name}": DEMOGRAPHICS if name == "children_ages" else INTAKE
+        for name in INTAKE_QUESTIONS
+        if name not in _INTAKE_SHOWN_ELSEWHERE
+    }
+)
 
 FIELD_LABELS = {
     "phone": _("Phone"),
@@ -276,6 +298,10 @@ def referral_disclosure(*, referral: Referral) -> Disclosure:
             "needs", ", ".join(str(Need(n).label) for n in (intake.needs or []) if n in Need.values)
         )
         add("benefits", ", ".join(_benefit_labels(intake.benefits_received)))
+        for name, answer in zip(INTAKE_QUESTIONS, intake_answers(intake), strict=True):
+            key = f"intake:{name}"
+            if key in FIELD_SCOPE and not answer.not_asked and FIELD_SCOPE[key] in scopes:
+                items.append(Item(key, answer.label, answer.value))
     if NOTES in scopes:
         notes = client.notes.select_related("author").order_by("-created_at")[:NOTES_SHOWN]
         add("notes", list(notes))

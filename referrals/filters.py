@@ -28,9 +28,22 @@ class InboxFilter(django_filters.FilterSet):
         empty_label=_("Any"),
     )
 
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assigned"),
+        method="filter_assigned",
+        choices=[("me", _("Assigned to me")), ("nobody", _("Not assigned"))],
+        empty_label=_("Anyone"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        method="filter_sort",
+        choices=[("newest", _("Newest first"))],
+        empty_label=_("Needs attention first"),
+    )
+
     class Meta:
         model = Referral
-        fields = ["q", "status", "program", "urgency", "overdue"]
+        fields = ["q", "status", "program", "urgency", "overdue", "assigned", "sort"]
 
     def __init__(self, *args, programs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,4 +62,16 @@ class InboxFilter(django_filters.FilterSet):
             return queryset.filter(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
         if value == "false":
             return queryset.filter(overdue_at__isnull=True)
+        return queryset
+
+    def filter_assigned(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assigned_to=self.request.user)
+        if value == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        if value == "newest":
+            return queryset.order_by("-created_at", "-id")
         return queryset

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models.intake import Need
 from casework.validation import LimitedTextField
 
-from .models import DecidedBy, Outcome, Program, RejectionReason, Urgency
+from .models import DecidedBy, Program, Urgency
 
 
 def uswds_classes(fields) -> None:
@@ -62,29 +62,44 @@ class ReferralSendForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """The form of a lifecycle action; its codes (reasons, outcomes) come from the transition
+    table (``referrals.transitions``), with nothing pre-selected."""
+
     note = LimitedTextField(kind="reason", label=_("Note"), required=False, rows=2)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if "code" in self.fields:
+            self.fields["code"].choices = [("", self.code_empty_label), *codes]
         uswds_classes(self.fields)
 
 
 class RejectForm(TransitionForm):
-    code = forms.ChoiceField(label=_("Reason for declining"), choices=RejectionReason.choices)
+    code_empty_label = _("Choose a reason")
+    code = forms.ChoiceField(label=_("Reason for declining"))
 
 
 class CloseForm(TransitionForm):
-    code = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    code_empty_label = _("Choose an outcome")
+    code = forms.ChoiceField(label=_("Outcome"))
     decided_by = forms.ChoiceField(
         label=_("Who decided"), choices=DecidedBy.choices, initial=DecidedBy.PROVIDER
     )
 
 
-FORM_FOR_ACTION = {
-    "accept": TransitionForm,
-    "reject": RejectForm,
-    "start": TransitionForm,
-    "complete": CloseForm,
-    "fail": CloseForm,
-    "cancel": TransitionForm,
-}
+class AssignForm(forms.Form):
+    """Assign a referral to a colleague at the receiving agency (empty: nobody)."""
+
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.colleagues = {str(u.pk): u for u in colleagues}
+        self.fields["assignee"].choices = [("", _("Nobody"))] + [
+            (pk, u.get_full_name() or u.username) for pk, u in self.colleagues.items()
+        ]
+        uswds_classes(self.fields)
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"]
+        return self.colleagues[value] if value else None

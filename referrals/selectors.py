@@ -4,7 +4,7 @@ caller can create an N+1; access always comes from referrals.access."""
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
 from casework.models import AccessLogEntry, Client
 from casework.models.accesslog import AccessAction
@@ -18,8 +18,21 @@ DISCLOSURES_PAGE_SIZE = 50
 
 
 def referral_inbox(*, user) -> QuerySet[Referral]:
-    """The partner inbox (before filters): newest first, overdue ones marked."""
-    return referrals_received_by(user=user).select_related("program", "agency", "sending_center")
+    """The partner inbox (before filters), in the order that needs attention: overdue first,
+    then the other open referrals, longest waiting first, then closed ones, newest first."""
+    return (
+        referrals_received_by(user=user)
+        .select_related("program", "agency", "sending_center", "client", "consent", "assigned_to")
+        .annotate(
+            attention=Case(
+                When(status=ReferralStatus.REQUESTED, overdue_at__isnull=False, then=Value(0)),
+                When(status__in=OPEN_STATUSES, then=Value(1)),
+                default=Value(2),
+            ),
+            waiting_since=Case(When(status__in=OPEN_STATUSES, then=F("created_at"))),
+        )
+        .order_by("attention", F("waiting_since").asc(nulls_last=True), "-created_at", "-id")
+    )
 
 
 def referral_status_counts(*, queryset: QuerySet[Referral]) -> dict[str, int]:

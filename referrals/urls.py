@@ -19,6 +19,7 @@ urlpatterns: list = [
         detail.act,
         name="act",
     ),
+    path("r/<str:code>/assign/", detail.assign, name="assign"),
     path("clients/<int:client_pk>/send/", send.send, name="send"),
     # The referral's PDF packet (referrals/packets): live status, downloads, render again.
     path("r/<str:code>/packet/", packet_views.packet_status, name="packet_status"),

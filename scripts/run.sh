@@ -3,8 +3,11 @@
 # PORT=8001 make run serves on another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+PY=${PY:-.venv/bin/python}
 port=${PORT:-8000}
+# Links in emails (console backend in development) point at this server, whatever its port,
+# unless SITE_URL is set in the environment.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${port}}"
 
 $PY manage.py seed_demo --logins
 echo

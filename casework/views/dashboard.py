@@ -1,5 +1,6 @@
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from ..access import agencies_of, centers_of, is_program_manager
 from ..panels import render_dashboard_panels
@@ -10,6 +11,25 @@ OTHER_HOMES = [
     (lambda user: agencies_of(user).exists(), "referrals:inbox"),
     (is_program_manager, "reports:dashboard"),
 ]
+
+
+def _admin_links(request) -> list[dict]:
+    """An administrator's way on: the admin, and the program directory (the navigators' page
+    when it exists, else the admin's program list)."""
+    if not request.user.is_staff:
+        return []
+    links = []
+    for label, names in (
+        (_("Administration"), ["admin:index"]),
+        (_("Program directory"), ["referrals:program_list", "admin:referrals_program_changelist"]),
+    ):
+        for name in names:
+            try:
+                links.append({"label": label, "url": reverse(name)})
+                break
+            except NoReverseMatch:
+                continue
+    return links
 
 
 def _home_for(user) -> str | None:
@@ -30,7 +50,9 @@ def dashboard(request):
         home = _home_for(request.user)
         if home:
             return redirect(home)
-        return render(request, "casework/dashboard_no_center.html", {})
+        return render(
+            request, "casework/dashboard_no_center.html", {"admin_links": _admin_links(request)}
+        )
     without_intake, without_intake_total = clients_without_intake(user=request.user)
     return render(
         request,

@@ -151,6 +151,15 @@ class Referral(models.Model):
     outcome_note = models.TextField(
         _("outcome note"), blank=True, validators=text_validators("reason")
     )
+    # The colleague at the receiving agency working on it (referrals.services.referral_assign).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_assigned",
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+    )
 
     # Follow-up (the daily reminder job)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -200,6 +209,21 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def days_waiting(self) -> int | None:
+        """Whole days since it was sent, while it is open (None once closed)."""
+        if not self.is_open:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.created_at)).days
+
+    @property
+    def client_name_shared(self) -> bool:
+        """Whether the agency may see the client's name in lists: the consent covers contact
+        details (the referral page itself follows the consent scope by scope)."""
+        from casework.models.consent import ConsentScope
+
+        return self.consent.covers(ConsentScope.CONTACT)
 
     @property
     def is_overdue(self) -> bool:

@@ -33,6 +33,17 @@ def seed_demo(*, city, stdout=None) -> int:
         else:
             done += _enqueue(referral_id)
     if stdout is not None:
-        verb = "rendered" if in_process else "queued for the worker"
-        stdout.write(f"Demo referral packets {verb}: {done}.")
+        # Most packets were rendered (or queued) as the demo referrals were sent; say so.
+        all_demo = Referral.objects.filter(client__in=city.clients)
+        ready = all_demo.filter(packet_status=PacketStatus.READY).count()
+        if in_process:
+            stdout.write(
+                f"Demo referral packets: {ready} of {all_demo.count()} ready"
+                f" ({done} rendered by this step, the rest as the referrals were sent)."
+            )
+        else:
+            stdout.write(
+                f"Demo referral packets: {ready} of {all_demo.count()} ready,"
+                f" {done} more queued for the worker."
+            )
     return done

@@ -258,7 +258,7 @@ def packet_fail(*, referral_id: int, error: str) -> bool:
 
 
 def packet_rerender(*, referral: Referral, actor) -> bool:
-    """On demand (sender or receiver): render the packet again. Does nothing while a render
+    """On demand (the sending center's staff): render the packet again. Does nothing while a render
     is already waiting or running. Returns whether a render was scheduled."""
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)

@@ -30,7 +30,11 @@ def _referral_and_side(request, code):
 
 
 def _partial(request, referral, side):
-    context = {"referral": referral, "is_sender": side == ReferralSide.SENDER}
+    context = {
+        "referral": referral,
+        "is_sender": side == ReferralSide.SENDER,
+        "can_render_again": side == ReferralSide.SENDER,
+    }
     return render(request, "referrals/_packet_status.html", context)
 
 
@@ -89,6 +93,9 @@ def packet_download(request, code):
 @rate_limit("packet_render")
 def packet_render_again(request, code):
     referral, side = _referral_and_side(request, code)
+    # A staff control of the sending center: the agency's copy is theirs to download only.
+    if side != ReferralSide.SENDER:
+        raise Http404
     scheduled = packet_rerender(referral=referral, actor=request.user)
     if request.htmx:
         referral.refresh_from_db()

@@ -1,9 +1,10 @@
 """Every referral write (keyword-only, ``actor=``, one transaction each)."""
 
+from referrals.transitions import LEGAL_MOVES, TRANSITIONS
+
+from .assignment import agency_colleagues, referral_assign
 from .followup import add_business_days, referrals_follow_up
 from .lifecycle import (
-    LEGAL_MOVES,
-    TRANSITIONS,
     ReferralActionError,
     actions_available,
     referral_accept,
@@ -23,7 +24,9 @@ __all__ = [
     "ReferralActionError",
     "actions_available",
     "add_business_days",
+    "agency_colleagues",
     "referral_accept",
+    "referral_assign",
     "referral_cancel",
     "referral_complete",
     "referral_fail",

@@ -10,7 +10,6 @@ once the second waits for the first's lock and is then told what happened.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,14 +29,17 @@ from referrals.access import (
 )
 from referrals.models import (
     DecidedBy,
-    Outcome,
     PacketStatus,
     Program,
     Referral,
     ReferralEvent,
     ReferralStatus,
-    RejectionReason,
     Urgency,
+)
+from referrals.transitions import (
+    TRANSITIONS,
+    Transition,
+    transitions_available,
 )
 
 from . import notifications
@@ -47,39 +49,9 @@ class ReferralActionError(ValidationError):
     """An illegal, unauthorised or conflicting referral action; views show it as a message."""
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple[str, ...]
-    target: str
-    side: ReferralSide
-
-
-S = ReferralStatus
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("accept", (S.REQUESTED,), S.ACCEPTED, ReferralSide.RECEIVER),
-        Transition("reject", (S.REQUESTED,), S.REJECTED, ReferralSide.RECEIVER),
-        Transition("start", (S.ACCEPTED,), S.IN_PROGRESS, ReferralSide.RECEIVER),
-        Transition("complete", (S.IN_PROGRESS,), S.COMPLETED, ReferralSide.RECEIVER),
-        Transition("fail", (S.IN_PROGRESS,), S.FAILED, ReferralSide.RECEIVER),
-        Transition(
-            "cancel", (S.REQUESTED, S.ACCEPTED, S.IN_PROGRESS), S.CANCELLED, ReferralSide.SENDER
-        ),
-    )
-}
-# (from, to) -> action: the whole state machine, for the transition-table tests and the UI.
-LEGAL_MOVES: dict[tuple[str, str], str] = {
-    (source, t.target): t.action for t in TRANSITIONS.values() for source in t.sources
-}
-
-
 def actions_available(*, referral: Referral, side: ReferralSide) -> list[str]:
     """Actions the given side may take on the referral in its current status (for buttons)."""
-    return [
-        t.action for t in TRANSITIONS.values() if t.side == side and referral.status in t.sources
-    ]
+    return [t.action for t in transitions_available(status=referral.status, side=side)]
 
 
 # Sending -----------------------------------------------------------------------------------
@@ -278,7 +250,7 @@ def _conflict_message(referral: Referral, wanted: Transition) -> str:
     if last is None or last.to_status != referral.status:
         return _("This referral is %(status)s; it cannot be %(action)s now.") % {
             "status": status,
-            "action": _ACTION_PAST[wanted.action](),
+            "action": wanted.past,
         }
     who = str(last.actor) if last.actor else _("the automatic follow-up")
     if last.actor_organization:
@@ -287,17 +259,7 @@ def _conflict_message(referral: Referral, wanted: Transition) -> str:
     return _(
         "This referral was already %(status)s by %(who)s on %(when)s, so it cannot be "
         "%(action)s now."
-    ) % {"status": status, "who": who, "when": when, "action": _ACTION_PAST[wanted.action]()}
-
-
-_ACTION_PAST = {
-    "accept": lambda: _("accepted"),
-    "reject": lambda: _("declined"),
-    "start": lambda: _("started"),
-    "complete": lambda: _("completed"),
-    "fail": lambda: _("closed as failed"),
-    "cancel": lambda: _("cancelled"),
-}
+    ) % {"status": status, "who": who, "when": when, "action": wanted.past}
 
 
 def _acting_organization(actor: User, referral: Referral, side: ReferralSide):
@@ -348,15 +310,17 @@ def referral_transition(
     problem = text_problem(note, kind="reason")
     if problem:
         raise ReferralActionError({"note": problem}, code="note")
+    allowed_codes = {value for value, _label in transition.codes}
     if action == "reject":
-        if code not in RejectionReason.values:
+        if code not in allowed_codes:
             raise ReferralActionError(
                 {"code": _("Choose why you are declining the referral.")}, code="reason"
             )
         locked.rejection_reason = code
         locked.closed_at = now
     elif action in ("complete", "fail"):
-        if code not in Outcome.values:
+        # Each closing action has its own outcomes: "got help" only completes a referral.
+        if code not in allowed_codes:
             raise ReferralActionError({"code": _("Choose the outcome.")}, code="outcome")
         if decided_by not in DecidedBy.values:
             raise ReferralActionError(

@@ -11,11 +11,13 @@ from casework.history import describe_history
 from casework.models.accesslog import AccessAction
 from referrals.access import ReferralSide, get_referral_or_404, referral_side
 from referrals.disclosure import referral_disclosure
-from referrals.forms import FORM_FOR_ACTION
+from referrals.forms import AssignForm
+from referrals.models import DecidedBy
 from referrals.selectors import referral_detail
-from referrals.services import TRANSITIONS, ReferralActionError, actions_available
+from referrals.services import ReferralActionError, agency_colleagues, referral_assign
 from referrals.services.lifecycle import referral_transition
 from referrals.templatetags.referral_tags import reason_text
+from referrals.transitions import TRANSITIONS, transitions_available
 
 from ._common import url_or_none
 
@@ -42,15 +44,12 @@ HISTORY_IGNORED = {
     # Set by the daily follow-up (no acting user); shown under "Follow-up" instead.
     "reminder_sent_at",
     "overdue_at",
-}
-
-ACTION_LABELS = {
-    "accept": lambda: _("Accept"),
-    "reject": lambda: _("Decline"),
-    "start": lambda: _("Start work"),
-    "complete": lambda: _("Complete"),
-    "fail": lambda: _("Close as failed"),
-    "cancel": lambda: _("Cancel referral"),
+    # Each status change is listed once, as an event with its reason or outcome and note.
+    "status",
+    "rejection_reason",
+    "outcome",
+    "decided_by",
+    "outcome_note",
 }
 
 
@@ -115,14 +114,17 @@ def detail(request, code):
             action=AccessAction.VIEW,
         )
     actions = [
-        {
-            "name": name,
-            "label": ACTION_LABELS[name](),
-            "form": FORM_FOR_ACTION[name](auto_id=f"id_{name}_%s"),
-            "danger": name in ("reject", "fail", "cancel"),
-        }
-        for name in actions_available(referral=referral, side=side)
+        {"transition": t, "form": t.make_form()}
+        for t in transitions_available(status=referral.status, side=side)
     ]
+    assign_form = None
+    if side == ReferralSide.RECEIVER:
+        # Listed whether or not the form shows, so the page's query count does not depend on it.
+        colleagues = list(agency_colleagues(agency=referral.agency))
+        if referral.is_open:
+            assign_form = AssignForm(
+                initial={"assignee": referral.assigned_to_id}, colleagues=colleagues
+            )
     return render(
         request,
         "referrals/detail.html",
@@ -130,6 +132,8 @@ def detail(request, code):
             "referral": referral,
             "side": str(side),
             "is_sender": side == ReferralSide.SENDER,
+            "can_render_again": side == ReferralSide.SENDER,
+            "assign_form": assign_form,
             "disclosed": disclosed,
             "screening_lines": _screening_lines(referral, disclosed),
             "disclosed_groups": _groups(disclosed),
@@ -147,9 +151,10 @@ def detail(request, code):
 @require_POST
 def act(request, code, action):
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    if action not in TRANSITIONS:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
         raise Http404
-    form = FORM_FOR_ACTION[action](request.POST, auto_id=f"id_{action}_%s")
+    form = transition.make_form(request.POST)
     if not form.is_valid():
         messages.error(
             request,
@@ -158,6 +163,23 @@ def act(request, code, action):
         )
         return redirect("referrals:detail", code=referral.reference_code)
     data = form.cleaned_data
+    if (
+        transition.closing
+        and request.POST.get("confirmed") != "yes"
+        and referral_side(user=request.user, referral=referral) == transition.side
+    ):
+        # A closing action is recorded only after the person has seen what it will record.
+        return render(
+            request,
+            "referrals/confirm_action.html",
+            {
+                "referral": referral,
+                "transition": transition,
+                "code_label": dict(transition.codes).get(data.get("code", "")),
+                "decided_by_label": dict(DecidedBy.choices).get(data.get("decided_by", "")),
+                "data": data,
+            },
+        )
     try:
         referral = referral_transition(
             referral=referral,
@@ -176,4 +198,33 @@ def act(request, code, action):
             _("Referral %(code)s is now %(status)s.")
             % {"code": referral.reference_code, "status": referral.get_status_display().lower()},
         )
+    return redirect("referrals:detail", code=referral.reference_code)
+
+
+@require_POST
+def assign(request, code):
+    """Partner staff assign the referral to a colleague at their agency (or to nobody)."""
+    referral = get_referral_or_404(user=request.user, reference_code=code)
+    if referral_side(user=request.user, referral=referral) != ReferralSide.RECEIVER:
+        raise Http404
+    form = AssignForm(request.POST, colleagues=list(agency_colleagues(agency=referral.agency)))
+    if not form.is_valid():
+        message = _("Choose someone who works at %(agency)s.") % {"agency": referral.agency}
+        messages.error(request, message)
+        return redirect("referrals:detail", code=referral.reference_code)
+    assignee = form.cleaned_data["assignee"]
+    try:
+        referral_assign(referral=referral, actor=request.user, assignee=assignee)
+    except ReferralActionError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if assignee is None:
+            messages.success(request, _("Nobody is assigned to this referral now."))
+        else:
+            messages.success(
+                request,
+                _("Referral %(code)s is assigned to %(name)s.")
+                % {"code": referral.reference_code, "name": assignee.get_full_name() or assignee},
+            )
     return redirect("referrals:detail", code=referral.reference_code)

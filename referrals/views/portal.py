@@ -22,7 +22,7 @@ def inbox(request):
         raise Http404
     base = referral_inbox(user=request.user)
     programs = Program.objects.filter(agency__in=agencies).order_by("name")
-    filterset = InboxFilter(request.GET or None, queryset=base, programs=programs)
+    filterset = InboxFilter(request.GET or None, queryset=base, programs=programs, request=request)
     counts = referral_status_counts(queryset=base)
     page = paginate(filterset.qs, page_number=request.GET.get("page"), per_page=INBOX_PAGE_SIZE)
     query = request.GET.copy()

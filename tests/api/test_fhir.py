@@ -121,7 +121,10 @@ def test_patient_shows_only_the_consented_fields_and_logs_the_disclosure(persona
     assert shown["telecom"] == [{"system": "phone", "value": "+14085550142"}]
     assert "birthDate" not in shown and "gender" not in shown and "communication" not in shown
     entry = AccessLogEntry.objects.get(action=AccessAction.DISCLOSE, client_id=client.pk)
-    assert entry.user == personas.partner_x and entry.fields_disclosed == ["contact"]
+    assert entry.user == personas.partner_x and entry.fields_disclosed == [
+        "name",
+        "phone",
+    ]  # exactly what was shown
     full = _get(personas.navigator_a, "fhir_patient", client.pk).json()
     assert full["gender"] == "female" and "birthDate" in full
 

@@ -121,7 +121,10 @@ def test_partner_sees_only_the_consented_fields_and_each_read_is_a_disclosure(pe
     assert "demographics" not in shown and "intake" not in shown and "notes" not in shown
     assert response.json()["client"] is None
     entry = _disclosures(referral).get()
-    assert entry.user == personas.partner_x and entry.fields_disclosed == ["contact"]
+    assert entry.user == personas.partner_x and entry.fields_disclosed == [
+        "name",
+        "phone",
+    ]  # exactly what was shown
 
 
 def test_sender_sees_the_client_and_history_without_a_disclosure(personas, referral):

@@ -8,8 +8,10 @@ own browser download is never used.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.personas import PASSWORD
 
@@ -49,7 +51,8 @@ def page(browser, live_server, settings):
     """A fresh browser page whose relative URLs go to the live server."""
     # The live server speaks plain http: cookies marked Secure would never come back.
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    # bypass_csp: axe-core is injected by the test (assert_accessible), not served by the app.
+    context = browser.new_context(base_url=live_server.url, locale="en-US", bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     # Every journey also checks the Content-Security-Policy: chromium reports each blocked
@@ -81,3 +84,41 @@ def sign_in(page):
         return page
 
     return _sign_in
+
+
+# axe-core from npm (package.json devDependencies, locked in package-lock.json).
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+AXE_RUN_JS = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map(v => {
+    const where = v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ");
+    return `${v.id} (${v.impact}): ${v.help} at ${where}`;
+  });
+}"""
+
+
+def assert_accessible(page) -> None:
+    """Fails on any WCAG 2.1 A/AA violation axe-core finds on the current page, at desktop
+    width and at 390 px (a phone); leaves the page at the width it had."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} not found: run `npm ci` (axe-core is a devDependency).")
+    original = page.viewport_size
+    problems = []
+    try:
+        for name, (width, height) in AXE_WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.add_script_tag(path=str(AXE))
+            problems += [f"{name}: {v}" for v in page.evaluate(AXE_RUN_JS, AXE_TAGS)]
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    assert not problems, f"axe on {page.url}:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def accessible():
+    """``accessible(page)``: assert_accessible as a fixture, for tests that prefer one."""
+    return assert_accessible

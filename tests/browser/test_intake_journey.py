@@ -7,16 +7,19 @@ import pytest
 from playwright.sync_api import expect
 
 from casework.models import Client
+from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_navigator_creates_a_client_and_records_an_intake(page, sign_in, personas):
     sign_in(personas.navigator_a)
+    assert_accessible(page)  # the dashboard
 
     # New client, from the dashboard.
     page.get_by_role("link", name="New client").first.click()
     expect(page.get_by_role("heading", level=1, name="New client")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Legal first name").fill("Ngọc")
     page.get_by_label("Legal last name").fill("Trương")
     page.get_by_label("Date of birth").fill("1979-05-23")
@@ -30,10 +33,12 @@ def test_navigator_creates_a_client_and_records_an_intake(page, sign_in, persona
     client = Client.objects.get(legal_last_name="Trương")
     assert client.center == personas.center_a
     assert page.url.endswith(f"/clients/{client.pk}/")
+    assert_accessible(page)
 
     # The intake interview.
     page.get_by_role("link", name="Record intake").click()
     expect(page.get_by_role("heading", level=1, name="New intake interview")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Household size").fill("3")
     page.get_by_label("Monthly gross income (USD)").fill("1850")
     # USWDS draws its own radios and checkboxes: a person clicks the label.
@@ -58,6 +63,7 @@ def test_navigator_creates_a_client_and_records_an_intake(page, sign_in, persona
     )
     expect(entry).to_be_visible()
     expect(timeline).to_contain_text("Digital access (device, internet)")
+    assert_accessible(page)
 
     intake = client.intakes.get()
     assert intake.navigator == personas.navigator_a

@@ -7,6 +7,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import assert_accessible
 from tests.reports.conftest import CLIENT_NAMES, build_outcome_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +19,7 @@ def test_manager_filters_dashboard_by_agency_and_downloads_csv(page, sign_in, pe
 
     page.get_by_role("link", name="Reports").first.click()
     expect(page.get_by_role("heading", level=1, name="Referral outcomes")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_label("From", exact=True).fill("2026-11-09")
     page.get_by_label("To", exact=True).fill("2026-11-15")
@@ -33,6 +35,7 @@ def test_manager_filters_dashboard_by_agency_and_downloads_csv(page, sign_in, pe
     expect(scorecard).to_contain_text("Agency X Food Bank")
     expect(scorecard).not_to_contain_text("Agency Y Legal Aid")
     expect(page.get_by_role("img", name="Referral funnel", exact=False)).to_be_visible()
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.demo import seed_demo
+from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,7 @@ def test_what_if_changes_suggestions_without_saving(page, sign_in, personas, cli
     )
     expect(likely).to_contain_text("Monthly income $2,300 is at or under 200%")
     expect(panel).to_contain_text("Demo data — verify before use")
+    assert_accessible(page)
 
     income = page.get_by_label("Monthly gross income (USD)")
     income.focus()
@@ -39,5 +41,6 @@ def test_what_if_changes_suggestions_without_saving(page, sign_in, personas, cli
         )
     ).to_contain_text("Monthly income $5,000 is over 200%")
     assert "/suggestions/" not in page.url  # swapped in place by htmx
+    assert_accessible(page)  # the swapped-in results too
     intake = client_a.intakes.get()
     assert intake.monthly_gross_income == Decimal("2300.00")

@@ -99,8 +99,8 @@ def test_consent_expires_after_its_date(client, personas, client_a):
         assert old not in Consent.objects.active()
     login(client, personas.navigator_a)
     body = client.get(_detail(client_a)).content.decode()
-    assert 'class="usa-tag cb-tag--expired">Expired' in body
-    assert 'class="usa-tag cb-tag--active">Active' in body
+    assert 'class="usa-tag cb-tone cb-tone--neutral cb-status cb-status--expired">Expired' in body
+    assert 'class="usa-tag cb-tone cb-tone--success cb-status cb-status--active">Active' in body
 
 
 def test_default_expiry_is_one_year(personas, client_a):
@@ -126,7 +126,7 @@ def test_revoke_with_a_note_by_post_only(client, personas, client_a):
     assert consent.history.first().history_user == personas.navigator_a
 
     body = client.get(_detail(client_a)).content.decode()
-    assert 'class="usa-tag cb-tag--revoked">Revoked' in body
+    assert 'class="usa-tag cb-tone cb-tone--danger cb-status cb-status--revoked">Revoked' in body
     assert "Maria Lopez revoked a consent: Client called to withdraw." in body
 
     # A second revoke says so instead of failing.

@@ -58,7 +58,8 @@ def test_persona_matrix_actions(client, personas, referral, persona, action):
     else gets 404 and nothing changes."""
     login(client, getattr(personas, persona))
     url = reverse("referrals:act", args=[referral.reference_code, action])
-    response = client.post(url, {"note": "n", "code": "no_capacity"}, follow=True)
+    data = {"note": "n", "code": "no_capacity", "confirmed": "yes"}
+    response = client.post(url, data, follow=True)
     referral.refresh_from_db()
     allowed = {"accept": "partner_x", "reject": "partner_x", "cancel": "navigator_a"}[action]
     if persona in ("navigator_a", "partner_x"):
@@ -308,14 +309,21 @@ def test_partner_closes_the_loop_through_the_page(client, personas, referral):
     )
     act("accept", note="We will call Rosa tomorrow.")
     act("start")
+    # A closing action first shows what it will record and changes nothing yet.
+    body = act("complete", code="got_help", decided_by="provider", note="Enrolled.")
+    body = body.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "in-progress"
+    assert "Yes: Complete" in body and "Got help" in body and 'value="yes"' in body
     body = act(
-        "complete", code="got_help", decided_by="provider", note="Enrolled."
+        "complete", code="got_help", decided_by="provider", note="Enrolled.", confirmed="yes"
     ).content.decode()
     referral.refresh_from_db()
     assert referral.status == "completed" and referral.outcome == "got_help"
     assert "Got help" in body and "We will call Rosa tomorrow." in body
-    # The readable history names who changed what.
-    assert "Priya Singh (Agency X Food Bank) changed status from In progress to Completed" in body
+    # Each status change is listed once, with who made it (not again under "All changes").
+    assert body.count("In progress → Completed") == 1
+    assert "changed status" not in body
     # An illegal move now is a message, not a 500.
     body = act("accept").content.decode()
     assert "already completed by Priya Singh" in body
@@ -354,7 +362,9 @@ def test_referral_page_shows_follow_up_and_a_readable_history(client, personas, 
     Referral.objects.filter(pk=referral.pk).update(reminder_sent_at=timezone.now())
     body = _get(client, personas.navigator_a, _url("detail", referral)).content.decode()
     assert "Casebridge reminded the agency" in body
-    assert "Priya Singh (Agency X Food Bank) changed status from Requested to Accepted" in body
+    # The status change is listed once, with who made it and their note.
+    assert "Priya Singh (Agency X Food Bank):" in body
+    assert body.count("Requested → Accepted") == 1 and "Calling today" in body
     assert "Someone" not in body
 
 
