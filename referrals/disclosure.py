@@ -105,7 +105,7 @@ FIELD_LABELS = {
     "employment": _("Employment"),
     "health_insurance": _("Health insurance"),
     "needs": _("Needs"),
-    "benefits": _("Benefits received"),
+    "benefits": _("Benefits already received"),
     "notes": _("Notes"),
 }
 
