@@ -201,5 +201,7 @@ def test_client_page_shows_the_estimated_value_with_its_working(client, personas
     login(client, personas.navigator_a)
     body = client.get(reverse("casework:client_detail", args=[c.pk])).content.decode()
     assert "Estimated value — an estimate, not a promise:" in body
+    # The client page shows the first programs of each group; the suggestions page has them all.
+    body = client.get(reverse("referrals:screening_whatif", args=[c.pk])).content.decode()
     assert "Federal Lifeline: $9.25 a month off phone or internet" in body
     assert "30% of net income" in body  # CalFresh's working

@@ -141,7 +141,8 @@ def test_published_ages_become_a_draft_that_screening_ignores_until_approved():
         return results[0]
 
     young = result_for(8)
-    assert young.status == EligibilityStatus.LIKELY_ELIGIBLE  # the draft does not count
+    # The draft does not count: with no approved rules the program is open to everyone.
+    assert young.status == EligibilityStatus.OPEN_TO_ALL
     assert young.in_area is True  # the GeoJSON area never says "not eligible"
     assert any("MyCity" in n.render() or "cannot check" in n.render() for n in young.notices)
 
