@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search check-eligibility
+.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search check-eligibility
 
 PY := .venv/bin/python
 
@@ -8,6 +8,9 @@ setup:            ## install everything and prepare the database, static files, 
 
 run: setup        ## set up, then serve http://127.0.0.1:8000 with demo data and print the demo logins
 	bash scripts/run.sh
+
+serve:            ## the production stack (gunicorn, Celery worker, beat; Procfile via honcho) with DEBUG off, after setup: http://127.0.0.1:8000
+	bash scripts/serve.sh
 
 test:             ## lint, migration check and the whole test suite
 	bash scripts/test.sh
