@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search check-eligibility
+.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search bench-load check-eligibility
 
 PY := .venv/bin/python
 
@@ -42,3 +42,12 @@ $(PE_VENV)/bin/python:
 check-eligibility: $(PE_VENV)/bin/python  ## screening vs PolicyEngine-US on 240 generated San José households: agreement per program and every disagreement (installs policyengine-us into bench/.pe-venv, not a project dependency)
 	$(PE_VENV)/bin/python -c "import policyengine_us" 2>/dev/null || $(PE_VENV)/bin/pip install -q policyengine-us
 	$(PY) bench/check_eligibility.py
+
+LOAD_VENV := bench/.load-venv
+
+$(LOAD_VENV)/bin/locust:
+	python3 -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install -q locust==2.47.0
+
+bench-load: $(LOAD_VENV)/bin/locust  ## the production stack (Procfile) under Locust: navigator, partner, manager personas at 10, 30, 100 users for 60 s each (LOAD_USERS, LOAD_SECONDS), plus the trivial-view rate; prints req/s, p50/p95/p99 per endpoint, errors (own database BENCH_LOAD_DATABASE_URL; Locust in bench/.load-venv, not a project dependency)
+	$(PY) bench/load.py
