@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run test check messages bench bench-screening bench-packets bench-reports bench-search  check-eligibility bench-client-page
+.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page
 
 PY := .venv/bin/python
 
@@ -8,6 +8,9 @@ setup:            ## install everything and prepare the database, static files, 
 
 run: setup        ## set up, then serve http://127.0.0.1:8000 with demo data and print the demo logins
 	bash scripts/run.sh
+
+serve:            ## the production stack (gunicorn, Celery worker, beat; Procfile via honcho) with DEBUG off, after setup: http://127.0.0.1:8000
+	bash scripts/serve.sh
 
 test:             ## lint, migration check and the whole test suite
 	bash scripts/test.sh
@@ -42,3 +45,12 @@ check-eligibility: $(PE_VENV)/bin/python  ## screening vs PolicyEngine-US on 240
 
 bench-client-page: ## the client page at county scale (1,000 programs, 250 agencies, long history): prints its HTML size (goal < 60 KiB)
 	$(PY) bench/client_page.py
+
+LOAD_VENV := bench/.load-venv
+
+$(LOAD_VENV)/bin/locust:
+	python3 -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install -q locust==2.47.0
+
+bench-load: $(LOAD_VENV)/bin/locust  ## the production stack (Procfile) under Locust: navigator, partner, manager personas at 10, 30, 100 users for 60 s each (LOAD_USERS, LOAD_SECONDS), plus the trivial-view rate; prints req/s, p50/p95/p99 per endpoint, errors (own database BENCH_LOAD_DATABASE_URL; Locust in bench/.load-venv, not a project dependency)
+	$(PY) bench/load.py

@@ -1,4 +1,3 @@
-import contextvars
 import re
 import uuid
 
@@ -11,10 +10,10 @@ from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
-_client_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "client_request_id", default=None
-)
+# The context variables live in casework.logging (no Django imports), which the logging
+# configuration loads before the apps are ready.
+from casework.logging import _client_request_id, _request_id
+
 # What a proxy's id may look like: printable ASCII without spaces, at most 64 characters.
 _REQUEST_ID_CHARS = re.compile(r"[!-~]{1,64}")
 

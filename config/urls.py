@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from casework import views_account
+from casework import health, views_account
 from casework.views import account_security
 
 
@@ -17,6 +17,8 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("health/", health.health_stack, name="health"),
+    path("health/web/", health.health_web, name="health_web"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", views_account.language_update, name="language_update"),

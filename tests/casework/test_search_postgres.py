@@ -50,3 +50,27 @@ def test_other_center_never_matches_on_postgres(personas):
         legal_last_name="Martinez",
     )
     assert client_search(user=personas.navigator_a, query="rosa").total == 0
+
+
+def test_phone_fragment_search_is_answered_by_the_trigram_index(personas):
+    """Migration 0010: the infix LIKE that phone search emits can use a GIN trigram index (a
+    B-tree cannot), so its cost follows the matches, not the number of clients."""
+    for i in range(30):
+        ClientFactory(
+            center=personas.center_a,
+            created_by=personas.navigator_a,
+            phone=f"+1408555{i:04d}",
+        )
+    result = client_search(user=personas.navigator_a, query="555-0017")
+    assert [c.phone.as_e164 for c in result.page.object_list] == ["+14085550017"]
+
+    from casework.models import Client
+
+    with connection.cursor() as cursor:
+        # As on a table too big to read whole: no sequential scan, and no walk of a whole
+        # B-tree (the name-order index) filtering row by row. Only an index whose condition
+        # is the LIKE itself is left.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Client.objects.filter(phone__contains="5550017").explain()
+    assert "casework_client_phone_trgm" in plan, plan

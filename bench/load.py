@@ -1,0 +1,206 @@
+"""Load benchmark: the production stack (Procfile: gunicorn, worker, beat) under Locust.
+
+    make bench-load            # LOAD_USERS=10,30,100 LOAD_SECONDS=60 by default
+    LOAD_USERS=10 LOAD_SECONDS=20 .venv/bin/python bench/load.py
+
+Uses its own database (BENCH_LOAD_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/cb_load_bench), created, migrated and filled with the demo
+city (`seed_demo`, the product's own services) on first use. Starts the stack on 127.0.0.1
+(PORT, default 8765; WEB_CONCURRENCY, default 4) with DEBUG off and without the access log,
+runs Locust headless (bench/locustfile.py: navigator, partner and manager personas signing in
+through the login form) once per user count, then the same server's near-trivial view
+(/health/web/) for TRIVIAL_SECONDS, and prints requests per second, p50/p95/p99 per endpoint
+and errors. Rate limits are raised for the run (one navigator account serves many simulated
+users). Locust runs from bench/.load-venv (the Makefile installs the pinned version there).
+
+Goals (issue 15, 2-core machine): ≥ 200 requests/s mixed, p95 ≤ 300 ms at 30 users, no
+errors; partner inbox and client search p95 ≤ 150 ms at 10 users.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+BENCH_URL = os.environ.get(
+    "BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cb_load_bench"
+)
+PORT = int(os.environ.get("PORT", "8765"))
+HOST = f"http://127.0.0.1:{PORT}"
+USERS = [int(n) for n in os.environ.get("LOAD_USERS", "10,30,100").split(",")]
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+TRIVIAL_SECONDS = int(os.environ.get("TRIVIAL_SECONDS", "15"))
+LOCUST = ROOT / "bench" / ".load-venv" / "bin" / "locust"
+PY = ROOT / ".venv" / "bin" / "python"
+GOAL_RPS, GOAL_P95_30, GOAL_P95_10 = 200, 300, 150
+
+
+def stack_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": BENCH_URL,
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "CELERY_KEY_PREFIX": "bench-load:",
+        "DEBUG": "off",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-load-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "off",
+        "SECURE_COOKIES": "off",
+        "STATIC_MANIFEST": "off",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",
+        "ACCESS_LOG": "off",
+        "PORT": str(PORT),
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4"),
+        "RATELIMIT_SEARCH": "100000/m",
+        "RATELIMIT_API": "100000/m",
+    }
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    import psycopg
+
+    dbname = BENCH_URL.rsplit("/", 1)[1].split("?")[0]
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone():
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+    env = {**env, "DEBUG": "on"}  # seed_demo is development-only
+    for command in (["migrate", "-v0", "--noinput"], ["seed_demo", "--quiet"]):
+        subprocess.run([str(PY), "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def start_stack(env: dict[str, str], log) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "-f", "Procfile"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{HOST}/health/web/", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(1)
+    stop_stack(process)
+    raise SystemExit("the stack did not become healthy; see bench/out/load-stack.log")
+
+
+def stop_stack(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def run_locust(users: int, seconds: int, classes: list[str], tag: str) -> list[dict]:
+    prefix = OUT / f"load-{tag}"
+    subprocess.run(
+        [
+            str(LOCUST),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--host",
+            HOST,
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 2)),
+            "-t",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            *classes,
+        ],
+        cwd=ROOT,
+        check=False,  # locust exits 1 when any request failed; the table shows the errors
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def print_table(users: int, rows: list[dict]) -> dict:
+    print(f"\n{users} users, {SECONDS} s")
+    print(
+        f"  {'endpoint':<24} {'requests':>8} {'errors':>6} {'req/s':>7} "
+        f"{'p50':>6} {'p95':>6} {'p99':>6}  (ms)"
+    )
+    total = {}
+    for row in rows:
+        name = row["Name"]
+        line = (
+            f"  {name:<24} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{float(row['Requests/s']):>7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
+        print(line)
+        if name == "Aggregated":
+            total = row
+    return total
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not LOCUST.exists():
+        raise SystemExit("Locust is missing: `make bench-load` installs it in bench/.load-venv")
+    env = stack_env()
+    prepare_database(env)
+    with open(OUT / "load-stack.log", "ab") as log:
+        process = start_stack(env, log)
+        try:
+            results = {}
+            for users in USERS:
+                rows = run_locust(users, SECONDS, ["Navigator", "Partner", "Manager"], str(users))
+                results[users] = (print_table(users, rows), rows)
+            trivial = run_locust(10, TRIVIAL_SECONDS, ["Trivial"], "trivial")
+            trivial_rps = float(trivial[-1]["Requests/s"])
+        finally:
+            stop_stack(process)
+
+    print(f"\nTrivial view (/health/web/, 10 users, {TRIVIAL_SECONDS} s): {trivial_rps:.0f} req/s")
+    for users, (total, rows) in results.items():
+        rps = float(total["Requests/s"])
+        print(
+            f"{users:>4} users: {rps:.0f} req/s mixed ({rps / trivial_rps:.0%} of trivial), "
+            f"p95 {total['95%']} ms, errors {total['Failure Count']}"
+        )
+        if users == 10:
+            for row in rows:
+                if row["Name"] in ("partner inbox", "client search"):
+                    ok = "meets" if float(row["95%"]) <= GOAL_P95_10 else "misses"
+                    print(f"      {row['Name']} p95 {row['95%']} ms ({ok} ≤ {GOAL_P95_10} ms)")
+    if 30 in results:
+        total = results[30][0]
+        print(
+            f"Goals at 30 users: ≥ {GOAL_RPS} req/s: {float(total['Requests/s']):.0f}; "
+            f"p95 ≤ {GOAL_P95_30} ms: {total['95%']}; 0 errors: {total['Failure Count']}"
+        )
+    print("(demo-city data, not county scale: see bench/load.py's docstring and issue 15)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
