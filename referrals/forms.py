@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.intake import Need
@@ -54,7 +55,10 @@ class ReferralSendForm(forms.Form):
 
     def __init__(self, *args, duplicate=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].label_from_instance = lambda p: f"{p.name} — {p.agency.name}"
+        # The program's name in the page's language where the directory has it (else English).
+        self.fields["program"].label_from_instance = lambda p: (
+            f"{p.localized('name', get_language()).text} — {p.agency.name}"
+        )
         if duplicate is None:
             # Asked only when the client already has an open referral to the program.
             del self.fields["duplicate_reason"]

@@ -124,3 +124,18 @@ def test_a_second_open_referral_to_the_same_program_needs_a_reason(client, perso
     referral_cancel(referral=first, actor=personas.navigator_a)
     referral_cancel(referral=second, actor=personas.navigator_a)
     assert _post(client, client_a, program).status_code == 302
+
+
+def test_the_program_list_reads_in_the_navigators_language(client, personas, client_a):
+    program = program_x(personas)
+    program.translations = {"es": {"name": "Ayuda para comprar alimentos"}}
+    program.save(update_fields=["translations"])
+    navigator = personas.navigator_a
+    navigator.language = "es"
+    navigator.save(update_fields=["language"])
+    login(client, navigator)
+
+    body = client.get(reverse("referrals:send", args=[client_a.pk])).content.decode()
+
+    assert f"Ayuda para comprar alimentos — {program.agency.name}" in body
+    assert f"{program.name} — {program.agency.name}" not in body
