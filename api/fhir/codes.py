@@ -1,5 +1,5 @@
 """Code systems and mappings used to present referrals as FHIR R4 SDOH Clinical Care (SDOHCC)
-resources. See docs/api-fhir.md for the table."""
+resources. See docs/api.md (FHIR) for the table."""
 
 from casework.models.intake import Need
 from referrals.models import ReferralStatus, Urgency
