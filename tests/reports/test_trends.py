@@ -178,3 +178,33 @@ def test_dashboard_leads_with_young_adults_and_slices_by_age(client, outcome_dat
     ).content.decode()
     assert "Client age" in sliced and "18–24 (young adults)" in sliced
     assert 'id="table-trend"' in sliced
+
+
+@pytest.mark.django_db
+def test_run_page_previews_the_figures_and_on_demand_defaults_to_this_week(
+    client, outcome_data, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from reports.models import ReportRun, RunState
+    from reports.services import week_start_of
+
+    from .test_views import _count_queries, _many_referrals
+
+    personas = outcome_data.personas
+    login(client, personas.manager)
+    listing = client.get(reverse("reports:run_list")).content.decode()
+    this_week = week_start_of(timezone.localdate())
+    # The schedule covers last week; the form offers the week the schedule has not reported.
+    assert f'value="{this_week.isoformat()}"' in listing
+
+    run = ReportRun.objects.create(week_start=WEEK, state=RunState.PENDING)
+    url = reverse("reports:run_detail", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert "Preview of the figures" in page
+    assert 'id="table-key-figures"' in page and 'id="table-trend"' in page
+    assert "8.5 h" in page and "67%" in page  # the week's median and acceptance rate
+    few = _count_queries(client, url, {})
+    _many_referrals(personas, outcome_data)
+    with django_assert_num_queries(few):
+        client.get(url)
