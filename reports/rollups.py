@@ -199,11 +199,26 @@ def rollup_all() -> int:
 # --- Keeping them current ----------------------------------------------------------------------
 
 
+COALESCE_SECONDS = 60
+
+
+def pending_key(week: str) -> str:
+    return f"reports:rollup-pending:{week}"
+
+
 def _enqueue(weeks: list[str]) -> None:
+    """One recompute per week per minute however many referrals of it change: the first
+    change marks the week pending and queues the task a minute later; the task clears the mark
+    when it starts, so a change after that queues a new one. A broker or cache outage is
+    logged, never raised (the nightly job catches up)."""
+    from django.core.cache import cache
+
     from .tasks import rollup_weeks_task
 
     try:
-        rollup_weeks_task.delay(weeks)
+        fresh = [w for w in weeks if cache.add(pending_key(w), 1, COALESCE_SECONDS * 5)]
+        if fresh:
+            rollup_weeks_task.apply_async((fresh,), countdown=COALESCE_SECONDS)
     except Exception:
         logger.warning("could not enqueue the roll-up of weeks %s", weeks, exc_info=True)
 

@@ -31,8 +31,11 @@ def rollup_weeks_task(weeks: list[str]) -> None:
     """After a referral changes: recompute the weekly roll-ups of its week."""
     import datetime
 
-    from .rollups import rollup_weeks
+    from django.core.cache import cache
 
+    from .rollups import pending_key, rollup_weeks
+
+    cache.delete_many([pending_key(w) for w in weeks])
     rollup_weeks(datetime.date.fromisoformat(w) for w in weeks)
 
 
