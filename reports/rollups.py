@@ -18,7 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, TruncDate, TruncWeek
+from django.db.models.functions import Cast, Concat, TruncDate, TruncWeek
 from django.utils import timezone
 
 from referrals.models import Outcome, Referral, ReferralStatus
@@ -64,6 +64,17 @@ class AgeAtSend(Func):
 
     def __init__(self, **extra):
         super().__init__(TruncDate("created_at", tzinfo=_tz()), F("client__date_of_birth"), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Dates are ISO text on SQLite: the year difference, less one before the birthday.
+        sent_sql, sent_params = compiler.compile(self.source_expressions[0])
+        dob_sql, dob_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"(CAST(strftime('%%Y', {sent_sql}) AS INTEGER)"
+            f" - CAST(strftime('%%Y', {dob_sql}) AS INTEGER)"
+            f" - (strftime('%%m-%%d', {sent_sql}) < strftime('%%m-%%d', {dob_sql})))"
+        )
+        return sql, (*sent_params, *dob_params, *sent_params, *dob_params)
 
 
 def age_band_expression():
@@ -99,8 +110,22 @@ def _counts() -> dict:
         "closed": Count("pk", filter=Q(closed_at__isnull=False)),
         "got_help": Count("pk", filter=Q(closed_at__isnull=False, outcome=Outcome.GOT_HELP)),
         "overdue": Count("pk", filter=Q(overdue_at__isnull=False)),
-        "response_hours_p50": Percentile(RESPONSE_HOURS, 0.5),
+        **(
+            {"response_hours_p50": Percentile(RESPONSE_HOURS, 0.5)}
+            if connection.vendor == "postgresql"
+            else {}
+        ),
     }
+
+
+def _medians_sqlite(qs, group_expression) -> dict:
+    """SQLite has no percentile_cont: the medians per group from the window-function SQL."""
+    from .metrics import _percentiles_sqlite
+
+    found = _percentiles_sqlite(
+        qs.annotate(_grp=group_expression), RESPONSE_HOURS, group="_grp", ps=(0.5,)
+    )
+    return {k: v[0] for k, v in found.items()}
 
 
 COUNT_FIELDS = ("sent", "responded", "accepted_ever", "closed", "got_help", "overdue")
@@ -124,12 +149,20 @@ def _grouped(qs, dimension: str):
         qs = with_age_band(qs)
     key = Value("") if field is None else Cast(F(field), CharField())
     week = TruncWeek("created_at", tzinfo=_tz(), output_field=DateField())
-    return (
+    rows = list(
         qs.annotate(_week=week, _key=key)
         .values("_week", "_key")
         .annotate(**_counts())
         .order_by("_week", "_key")
     )
+    if connection.vendor != "postgresql":
+        medians = _medians_sqlite(
+            qs.annotate(_week=week, _key=key),
+            Concat(Cast(F("_week"), CharField()), Value("|"), F("_key"), output_field=CharField()),
+        )
+        for r in rows:
+            r["response_hours_p50"] = medians.get(f"{r['_week']}|{r['_key']}")
+    return rows
 
 
 def _weeks_bounds(first: datetime.date, last: datetime.date):
@@ -320,6 +353,10 @@ def _group_points(qs, condition: Q) -> tuple[WeekPoint, WeekPoint]:
         .order_by()
     )
     found = {r["_in"]: r for r in rows}
+    if connection.vendor != "postgresql":
+        medians = _medians_sqlite(qs, Case(When(condition, then=Value(1)), default=Value(0)))
+        for flag, r in found.items():
+            r["response_hours_p50"] = medians.get(flag)
     out = []
     for flag in (1, 0):
         point = WeekPoint(week_start=None)
