@@ -8,9 +8,14 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
+
+        from .rollups import referral_saved
 
         post_migrate.connect(_ensure_schedule, sender=self)
+        post_save.connect(
+            referral_saved, sender="referrals.Referral", dispatch_uid="reports.rollup_week"
+        )
 
 
 def _ensure_schedule(sender, *, apps=global_apps, **kwargs) -> None:

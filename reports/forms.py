@@ -90,6 +90,17 @@ class ReportFilterForm(forms.Form):
         choices=[("", _("All languages")), *Language.choices],
         required=False,
     )
+    age_band = forms.ChoiceField(
+        label=_("Client age"),
+        choices=[
+            ("", _("All ages")),
+            ("16-17", _("16–17")),
+            ("18-24", _("18–24 (young adults)")),
+            ("25-64", _("25–64")),
+            ("65+", _("65 and over")),
+        ],
+        required=False,
+    )
     zip_code = forms.CharField(
         label=_("Client ZIP code"),
         max_length=5,
@@ -136,6 +147,7 @@ class ReportFilterForm(forms.Form):
             need=c.get("need") or "",
             language=c.get("language") or "",
             zip_code=c.get("zip_code") or "",
+            age_band=c.get("age_band") or "",
         )
 
     def labels(self) -> list[tuple[str, str]]:
@@ -144,7 +156,7 @@ class ReportFilterForm(forms.Form):
         for name in ("center", "agency", "program"):
             if self.cleaned_data.get(name):
                 out.append((str(self.fields[name].label), self.cleaned_data[name].name))
-        for name in ("need", "language"):
+        for name in ("need", "language", "age_band"):
             value = self.cleaned_data.get(name)
             if value:
                 out.append(

@@ -179,6 +179,7 @@ class ReportFilters:
     need: str = ""
     language: str = ""
     zip_code: str = ""
+    age_band: str = ""  # "16-17", "18-24", "25-64", "65+": the client's age when it was sent
 
     @property
     def days(self) -> int:
@@ -200,6 +201,7 @@ class ReportFilters:
             need=self.need,
             language=self.language,
             zip_code=self.zip_code,
+            age_band=self.age_band,
         )
 
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
@@ -227,6 +229,10 @@ def referrals_in(filters: ReportFilters) -> QuerySet[Referral]:
         qs = qs.filter(client__preferred_language=filters.language)
     if filters.zip_code:
         qs = qs.filter(client__zip_code=filters.zip_code)
+    if filters.age_band:
+        from .rollups import with_age_band
+
+        qs = with_age_band(qs).filter(_age_band=filters.age_band)
     return qs
 
 
@@ -288,6 +294,8 @@ class Report:
     digital: Summary
     digital_previous: Summary
     digital_programs: list[ProgramRow]
+    trend: list = field(default_factory=list)  # rollups.WeekPoint, oldest week first
+    priorities: dict = field(default_factory=dict)  # name -> (in the group, everyone else)
 
 
 # --- Queries -------------------------------------------------------------------------------
@@ -443,11 +451,16 @@ def digital_programs(filters: ReportFilters) -> list[ProgramRow]:
 def build_report(filters: ReportFilters) -> Report:
     """Every metric for the filters and the previous period of equal length.
 
-    PostgreSQL: 4 queries whatever the number of referrals, agencies or programs.
+    PostgreSQL: 7 queries whatever the number of referrals, agencies or programs (the trend
+    is one query on the weekly roll-ups, the priority groups one grouped query each).
     """
+    from .rollups import priority_groups, weekly_trend
+
     current, digital = summaries(filters)
     previous, digital_previous = summaries(filters.previous())
     return Report(
+        trend=weekly_trend(filters),
+        priorities=priority_groups(filters),
         filters=filters,
         current=current,
         previous=previous,

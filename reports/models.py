@@ -81,3 +81,47 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (RunState.READY, RunState.FAILED)
+
+
+class Dimension(models.TextChoices):
+    """How a weekly roll-up row is sliced (one slice at a time; ``all`` is everyone)."""
+
+    ALL = "all", _("Everyone")
+    LANGUAGE = "language", _("Client language")
+    AGE_BAND = "age_band", _("Age band")
+    ZIP = "zip", _("ZIP code")
+    CENTER = "center", _("Community center")
+    AGENCY = "agency", _("Agency")
+    PROGRAM = "program", _("Program")
+    NEED = "need", _("Need")
+
+
+class WeeklyRollup(models.Model):
+    """Raw counts of the referrals sent in one week (Monday to Sunday, local time), for everyone
+    or one slice. Kept by the system (``reports.rollups``): recomputed for the weeks a referral
+    change touches, and nightly for recent weeks. Never shown unsuppressed."""
+
+    week_start = models.DateField()
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.CharField(max_length=64, blank=True)  # the slice's value ("" for everyone)
+    sent = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    accepted_ever = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    got_help = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    response_hours_p50 = models.FloatField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key", "week_start"], name="one_rollup_per_week_and_slice"
+            )
+        ]
+        indexes = [models.Index(fields=["week_start"])]
+        verbose_name = _("weekly roll-up")
+        verbose_name_plural = _("weekly roll-ups")
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%Y-%m-%d} {self.dimension}={self.key}"

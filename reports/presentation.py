@@ -52,6 +52,7 @@ class Cell:
 
     value: float | None
     text: str
+    unit: str = ""  # for the CSV: "count", "proportion", "hours", "days", "points"
 
     @property
     def suppressed(self) -> bool:
@@ -77,9 +78,9 @@ def suppressed_text() -> str:
 
 def count_cell(n: int, *, force_suppress: bool = False) -> Cell:
     if force_suppress or n < min_count():
-        return Cell(None, suppressed_text())
+        return Cell(None, suppressed_text(), "count")
     shown = max(rounded(n), min_count())  # never "0" or below the threshold after rounding
-    return Cell(shown, f"{shown:,}")
+    return Cell(shown, f"{shown:,}", "count")
 
 
 def partition_cells(values: list[int], total: int) -> list[Cell]:
@@ -97,28 +98,30 @@ def partition_cells(values: list[int], total: int) -> list[Cell]:
 def rate_cell(numerator: int, denominator: int) -> Cell:
     m = min_count()
     if denominator <= 0 or numerator < m or denominator - numerator < m:
-        return Cell(None, DASH)
+        return Cell(None, DASH, "percent")
     # From the rounded counts (rule 7): an exact ratio would undo the rounding.
     pct = 100.0 * rounded(numerator) / rounded(denominator)
-    return Cell(pct, f"{pct:.0f}%")
+    return Cell(pct, f"{pct:.0f}%", "percent")
 
 
 def time_cell(value: float | None, based_on: int, unit: str) -> Cell:
+    kind = "hours" if unit == _("h") else "days"
     if value is None or based_on < min_count():
-        return Cell(None, DASH)
-    return Cell(value, f"{value:.1f} {unit}")
+        return Cell(None, DASH, kind)
+    return Cell(value, f"{value:.1f} {unit}", kind)
 
 
 def change_cell(current: Cell, previous: Cell, unit: str = "") -> Cell:
+    kind = "points" if current.unit == "percent" else current.unit
     if current.suppressed or previous.suppressed:
-        return Cell(None, DASH)
+        return Cell(None, DASH, kind)
     diff = current.value - previous.value
     if isinstance(current.value, int) and isinstance(previous.value, int):
         text = f"{diff:+,}" if diff else "0"
     else:
         text = f"{diff:+.1f}" if round(diff, 1) else "0"
     text = text.replace("-", "−")  # a real minus sign
-    return Cell(diff, f"{text} {unit}".strip())
+    return Cell(diff, f"{text} {unit}".strip(), kind)
 
 
 # --- Tables and charts ---------------------------------------------------------------------
@@ -409,6 +412,98 @@ def _digital_tables(report: Report) -> list[Table]:
     return [summary, outcomes, by_program]
 
 
+def _trend_table(report: Report) -> Table:
+    """The last 26 weeks, one row per week (the chart draws referrals sent)."""
+    h = _("h")
+    rows = []
+    for point in report.trend:
+        rows.append(
+            [
+                _("Week of %(day)s") % {"day": date_format(point.week_start, "SHORT_DATE_FORMAT")},
+                count_cell(point.sent),
+                rate_cell(point.accepted_ever, point.responded),
+                time_cell(point.response_hours_p50, point.responded, h),
+                rate_cell(point.got_help, point.closed),
+                count_cell(point.overdue),
+            ]
+        )
+    chart = Chart(
+        id="trend-chart",
+        title=_("Referrals sent per week, last 26 weeks"),
+        bars=[Bar(label=str(row[0]), cell=row[1]) for row in rows],
+        row_height=22,
+        label_width=160,
+    )
+    return Table(
+        id="trend",
+        title=_("Trend over the last 26 weeks"),
+        columns=[
+            _("Week"),
+            _("Referrals sent"),
+            _("Acceptance rate"),
+            _("Median time to first response"),
+            _("Closed with “got help”"),
+            _("Overdue"),
+        ],
+        rows=rows,
+        caption=_(
+            "Weeks run Monday to Sunday; the last one is the report's last week. "
+            "“Got help” is the share of closed referrals."
+        ),
+        chart=chart,
+    )
+
+
+def _priority_rows(group, rest) -> list[list[object]]:
+    """Measures of a priority group and of everyone else. The two counts add up to the total,
+    so a hidden one hides the other too (secondary suppression)."""
+    h = _("h")
+    total = group.sent + rest.sent
+    sent = partition_cells([group.sent, rest.sent], total)
+    overdue = partition_cells([group.overdue, rest.overdue], group.overdue + rest.overdue)
+    return [
+        [_("Referrals sent"), sent[0], sent[1]],
+        [
+            _("Acceptance rate"),
+            rate_cell(group.accepted_ever, group.responded),
+            rate_cell(rest.accepted_ever, rest.responded),
+        ],
+        [
+            _("Median time to first response"),
+            time_cell(group.response_hours_p50, group.responded, h),
+            time_cell(rest.response_hours_p50, rest.responded, h),
+        ],
+        [
+            _("Closed with “got help”"),
+            rate_cell(group.got_help, group.closed),
+            rate_cell(rest.got_help, rest.closed),
+        ],
+        [_("Overdue"), overdue[0], overdue[1]],
+    ]
+
+
+def _priority_tables(report: Report) -> list[Table]:
+    if not report.priorities:
+        return []
+    young, young_rest = report.priorities["young_adults"]
+    digital, digital_rest = report.priorities["digital"]
+    return [
+        Table(
+            id="young-adults",
+            title=_("Young adults (18–24) compared with everyone else"),
+            columns=[_("Measure"), _("Young adults (18–24)"), _("Everyone else")],
+            rows=_priority_rows(young, young_rest),
+            caption=_("Age when the referral was sent."),
+        ),
+        Table(
+            id="digital-compared",
+            title=_("Digital inclusion compared with all other needs"),
+            columns=[_("Measure"), _("Devices and connectivity"), _("All other needs")],
+            rows=_priority_rows(digital, digital_rest),
+        ),
+    ]
+
+
 def _period_text(start, end) -> str:
     return _("%(start)s to %(end)s") % {
         "start": date_format(start, "DATE_FORMAT"),
@@ -439,6 +534,8 @@ def filter_labels(filters) -> list[tuple[str, str]]:
         )
     if filters.zip_code:
         labels.append((_("ZIP code"), filters.zip_code))
+    if filters.age_band:
+        labels.append((_("Client age"), filters.age_band.replace("-", "–")))
     return labels
 
 
@@ -462,8 +559,11 @@ def present(
         columns=[_("Measure"), _("This period"), _("Previous period"), _("Change")],
         rows=_compare_rows(_key_figures(report.current, report.previous)),
     )
+    trend = [_trend_table(report)] if report.trend else []
     presented.tables = [
+        *_priority_tables(report),
         key,
+        *trend,
         _funnel_table("funnel", _("Referral funnel"), report.current, report.previous),
         _outcome_table(
             "outcomes", _("Outcomes of closed referrals"), report.current, report.previous

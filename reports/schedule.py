@@ -5,6 +5,7 @@ schedule in place; safe to call again at any time.
 """
 
 WEEKLY_TASK_NAME = "reports: weekly report (Mondays 07:00 Los Angeles)"
+ROLLUP_TASK_NAME = "reports: weekly roll-ups of recent weeks (nightly 02:30 Los Angeles)"
 SWEEP_TASK_NAME = "reports: sweep stale report runs (every 5 minutes)"
 WEEKLY_TIMEZONE = "America/Los_Angeles"
 
@@ -27,6 +28,23 @@ def ensure_periodic_tasks(apps) -> None:
         defaults={
             "task": "reports.schedule_weekly_report",
             "crontab": monday_morning,
+            "interval": None,
+            "enabled": True,
+        },
+    )
+    nightly, _ = CrontabSchedule.objects.get_or_create(
+        minute="30",
+        hour="2",
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone=WEEKLY_TIMEZONE,
+    )
+    PeriodicTask.objects.update_or_create(
+        name=ROLLUP_TASK_NAME,
+        defaults={
+            "task": "reports.rollup_recent_weeks",
+            "crontab": nightly,
             "interval": None,
             "enabled": True,
         },

@@ -24,3 +24,24 @@ def report_runs_sweep_task() -> None:
     from .services import report_runs_sweep
 
     report_runs_sweep()
+
+
+@shared_task(name="reports.rollup_weeks")
+def rollup_weeks_task(weeks: list[str]) -> None:
+    """After a referral changes: recompute the weekly roll-ups of its week."""
+    import datetime
+
+    from django.core.cache import cache
+
+    from .rollups import pending_key, rollup_weeks
+
+    cache.delete_many([pending_key(w) for w in weeks])
+    rollup_weeks(datetime.date.fromisoformat(w) for w in weeks)
+
+
+@shared_task(name="reports.rollup_recent_weeks")
+def rollup_recent_task() -> None:
+    """Celery beat, nightly: recompute the last weeks' roll-ups (bulk updates send no signal)."""
+    from .rollups import rollup_recent
+
+    rollup_recent()

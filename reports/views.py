@@ -72,7 +72,8 @@ def _runs():
 @require_GET
 @manager_required
 def run_list(request):
-    form = ReportRunForm(initial={"week": services.previous_week_start()})
+    # Monday's schedule already makes last week's report: on demand, this week so far.
+    form = ReportRunForm(initial={"week": services.week_start_of(timezone.localdate())})
     runs = _runs()[:RUNS_LISTED]
     return render(request, "reports/run_list.html", {"form": form, "runs": runs})
 
@@ -98,7 +99,11 @@ def run_create(request):
 @manager_required
 def run_detail(request, pk: int):
     run = get_object_or_404(_runs(), pk=pk)
-    return render(request, "reports/run_detail.html", {"run": run})
+    # The figures on screen before downloading (the same suppressed tables as the files).
+    preview = present(
+        build_report(services.week_filters(run.week_start)), title=_("Weekly referral outcomes")
+    )
+    return render(request, "reports/run_detail.html", {"run": run, "report": preview})
 
 
 @require_GET

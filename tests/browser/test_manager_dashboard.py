@@ -43,12 +43,28 @@ def test_manager_filters_dashboard_by_agency_and_downloads_csv(page, sign_in, pe
     assert download.suggested_filename == "casebridge-referrals-2026-11-09-2026-11-15.csv"
     text = download.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert ["About this report", "Filter", "Agency", "Agency X Food Bank"] in rows
+    assert ["About this report", "Filter", "Agency", "", "", "", "Agency X Food Bank"] in rows
     # 14 sent, 7 of 12 accepted: rounded to 15, and 5 of 10 (docs/metrics.md).
-    assert ["Key figures", "Referrals sent", "This period", "15"] in rows
-    assert ["Key figures", "Acceptance rate", "This period", "50%"] in rows
-    assert ["Partner scorecard", "Agency X Food Bank", "Referrals received", "15"] in rows
-    assert ["Referral funnel", "In progress", "This period", "<5"] in rows
+    assert ["Key figures", "Referrals sent", "This period", "15", "count", "0", "15"] in rows
+    assert [
+        "Key figures",
+        "Acceptance rate",
+        "This period",
+        "0.5",
+        "proportion (0-1)",
+        "0",
+        "50%",
+    ] in rows
+    assert [
+        "Partner scorecard",
+        "Agency X Food Bank",
+        "Referrals received",
+        "15",
+        "count",
+        "0",
+        "15",
+    ] in rows
+    assert ["Referral funnel", "In progress", "This period", "", "count", "1", "<5"] in rows
     assert not any(row[1] == "Agency Y Legal Aid" for row in rows)
     for name in CLIENT_NAMES:
         assert name not in text

@@ -79,7 +79,7 @@ def sent_this_period(client, **params) -> str:
     response = client.get(reverse("reports:dashboard_csv"), params)
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return next(r[3] for r in rows if r[:3] == ["Key figures", "Referrals sent", "This period"])
+    return next(r[6] for r in rows if r[:3] == ["Key figures", "Referrals sent", "This period"])
 
 
 def csv_body(client, **params) -> bytes:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from referrals.models import Referral
-from reports import services
+from reports import schedule, services
 from reports.models import ReportRun, RunKind, RunState
 from reports.schedule import SWEEP_TASK_NAME, WEEKLY_TASK_NAME, ensure_periodic_tasks
 from tests.conftest import login
@@ -49,8 +49,8 @@ def assert_report_files(run, codes):
     for figure in EXPECTED_IN_PDF:
         assert figure in text, figure
     csv_text = run.csv_file.open("rb").read().decode("utf-8-sig")
-    assert "Referrals sent,This period,20" in csv_text  # 22, rounded
-    assert "Referral funnel,Accepted,This period,<5" in csv_text
+    assert "Referrals sent,This period,20,count,0,20" in csv_text  # 22, rounded
+    assert "Referral funnel,Accepted,This period,,count,1,<5" in csv_text
     for secret in (*CLIENT_NAMES, *codes):
         assert secret not in text
         assert secret not in csv_text
@@ -78,7 +78,7 @@ def test_manager_starts_a_run_and_downloads_its_files(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert "67%" in pdf_text(b"".join(pdf.streaming_content))
     csv_response = client.get(reverse("reports:run_download", args=[run.pk, "csv"]))
-    assert b"Referrals sent,This period,20" in b"".join(csv_response.streaming_content)
+    assert b"Referrals sent,This period,20,count,0,20" in b"".join(csv_response.streaming_content)
     listing = client.get(reverse("reports:run_list")).content.decode()
     assert reverse("reports:run_download", args=[run.pk, "csv"]) in listing
 
@@ -243,7 +243,10 @@ def test_beat_schedule_is_mondays_7am_los_angeles_and_idempotent():
     assert sweep.task == "reports.sweep_report_runs"
     assert (sweep.interval.every, sweep.interval.period) == (5, "minutes")
     assert sweep.expire_seconds == 240
-    assert PeriodicTask.objects.filter(name__startswith="reports:").count() == 2
+    rollups = PeriodicTask.objects.get(name=schedule.ROLLUP_TASK_NAME)
+    assert rollups.task == "reports.rollup_recent_weeks" and rollups.enabled
+    assert (rollups.crontab.minute, rollups.crontab.hour) == ("30", "2")
+    assert PeriodicTask.objects.filter(name__startswith="reports:").count() == 3
 
 
 def test_beat_tasks_are_registered_with_celery():

@@ -90,7 +90,7 @@ def test_dashboard_shows_the_weeks_figures_and_no_client(client, outcome_data):
     assert "<svg" in page and 'role="img"' in page  # charts, each followed by its table
     assert page.count("<svg") == page.count('id="table-funnel"') + page.count(
         'id="table-outcomes"'
-    ) + page.count('id="table-digital-outcomes"')
+    ) + page.count('id="table-digital-outcomes"') + page.count('id="table-trend"')
     for name in CLIENT_NAMES:
         assert name not in page
     for code in Referral.objects.values_list("reference_code", flat=True):
@@ -133,12 +133,30 @@ def test_csv_export_has_suppressed_figures_and_no_client(client, outcome_data):
     assert response["Content-Type"].startswith("text/csv")
     assert "casebridge-referrals-2026-11-09-2026-11-15.csv" in response["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == ["Section", "Row", "Measure", "Value"]
+    assert rows[0] == ["Section", "Row", "Measure", "Value", "Unit", "Suppressed", "Text"]
     # 22 sent, 11 of 16 accepted: rounded to 20, and 10 of 15 (docs/metrics.md).
-    assert ["Key figures", "Referrals sent", "This period", "20"] in rows
-    assert ["Key figures", "Acceptance rate", "This period", "67%"] in rows
-    assert ["Referral funnel", "Accepted", "This period", "<5"] in rows
-    assert ["Partner scorecard", "Agency Z Housing", "Referrals received", "<5"] in rows
+    # Numbers as numbers: counts as integers, rates as proportions, a blank and a flag when
+    # hidden, the figure as shown last.
+    assert ["Key figures", "Referrals sent", "This period", "20", "count", "0", "20"] in rows
+    assert [
+        "Key figures",
+        "Acceptance rate",
+        "This period",
+        "0.6667",
+        "proportion (0-1)",
+        "0",
+        "67%",
+    ] in rows
+    assert ["Referral funnel", "Accepted", "This period", "", "count", "1", "<5"] in rows
+    assert [
+        "Partner scorecard",
+        "Agency Z Housing",
+        "Referrals received",
+        "",
+        "count",
+        "1",
+        "<5",
+    ] in rows
     text = "\n".join(",".join(r) for r in rows)
     for name in CLIENT_NAMES:
         assert name not in text

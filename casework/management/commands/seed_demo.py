@@ -11,6 +11,7 @@ EXTENSIONS = [
     "referrals.demo",
     "referrals.demo_referrals",
     "referrals.packets.demo",
+    "reports.demo_history",
     "reports.demo",
 ]
 

@@ -1,0 +1,383 @@
+"""Weekly roll-ups: raw counts per week (Monday to Sunday, local time) for everyone and for each
+single slice (client language, age band at sending, ZIP, center, agency, program, need).
+
+Trends read these rows (one indexed query for 26 weeks, whatever the number of referrals). They
+are kept current by the system:
+- when a referral is saved, the week it was sent in is recomputed after the transaction commits
+  (``referral_saved`` below, through a Celery task: a broker outage is logged, never raised);
+- every night (Celery beat) the last ``NIGHTLY_WEEKS`` weeks are recomputed, which also catches
+  bulk updates that send no signal (the daily follow-up job's overdue marks).
+``live_weekly`` computes the same numbers straight from the referrals; tests hold the two equal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, TruncDate, TruncWeek
+from django.utils import timezone
+
+from referrals.models import Outcome, Referral, ReferralStatus
+
+from .metrics import RESPONSE_HOURS, Percentile, ReportFilters, referrals_in
+from .models import Dimension, WeeklyRollup
+
+logger = logging.getLogger(__name__)
+
+NIGHTLY_WEEKS = 8
+TREND_WEEKS = 26
+# (key, lowest age, highest age or None) at the day the referral was sent.
+AGE_BANDS = (("16-17", 16, 17), ("18-24", 18, 24), ("25-64", 25, 64), ("65+", 65, None))
+YOUNG_ADULTS = "18-24"
+
+
+def _tz():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def week_start_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+class AgeAtSend(Func):
+    """Whole years from the client's date of birth to the (local) day the referral was sent."""
+
+    output_field = FloatField()
+    template = "date_part('year', age(%(expressions)s))"
+
+    def __init__(self, **extra):
+        super().__init__(TruncDate("created_at", tzinfo=_tz()), F("client__date_of_birth"), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Dates are ISO text on SQLite: the year difference, less one before the birthday.
+        sent_sql, sent_params = compiler.compile(self.source_expressions[0])
+        dob_sql, dob_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"(CAST(strftime('%%Y', {sent_sql}) AS INTEGER)"
+            f" - CAST(strftime('%%Y', {dob_sql}) AS INTEGER)"
+            f" - (strftime('%%m-%%d', {sent_sql}) < strftime('%%m-%%d', {dob_sql})))"
+        )
+        return sql, (*sent_params, *dob_params, *sent_params, *dob_params)
+
+
+def age_band_expression():
+    whens = [
+        When(_age__gte=low, then=Value(key))
+        for key, low, _high in sorted(AGE_BANDS, key=lambda b: -b[1])
+    ]
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def with_age_band(qs):
+    return qs.annotate(_age=AgeAtSend()).annotate(_age_band=age_band_expression())
+
+
+DIMENSION_FIELDS = {
+    Dimension.ALL: None,
+    Dimension.LANGUAGE: "client__preferred_language",
+    Dimension.AGE_BAND: "_age_band",
+    Dimension.ZIP: "client__zip_code",
+    Dimension.CENTER: "sending_center_id",
+    Dimension.AGENCY: "agency_id",
+    Dimension.PROGRAM: "program_id",
+    Dimension.NEED: "need_category",
+}
+
+
+def _counts() -> dict:
+    responded = Q(first_response_at__isnull=False)
+    return {
+        "sent": Count("pk"),
+        "responded": Count("pk", filter=responded),
+        "accepted_ever": Count("pk", filter=responded & ~Q(status=ReferralStatus.REJECTED)),
+        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
+        "got_help": Count("pk", filter=Q(closed_at__isnull=False, outcome=Outcome.GOT_HELP)),
+        "overdue": Count("pk", filter=Q(overdue_at__isnull=False)),
+        **(
+            {"response_hours_p50": Percentile(RESPONSE_HOURS, 0.5)}
+            if connection.vendor == "postgresql"
+            else {}
+        ),
+    }
+
+
+def _medians_sqlite(qs, group_expression) -> dict:
+    """SQLite has no percentile_cont: the medians per group from the window-function SQL."""
+    from .metrics import _percentiles_sqlite
+
+    found = _percentiles_sqlite(
+        qs.annotate(_grp=group_expression), RESPONSE_HOURS, group="_grp", ps=(0.5,)
+    )
+    return {k: v[0] for k, v in found.items()}
+
+
+COUNT_FIELDS = ("sent", "responded", "accepted_ever", "closed", "got_help", "overdue")
+
+
+@dataclass
+class WeekPoint:
+    week_start: datetime.date
+    sent: int = 0
+    responded: int = 0
+    accepted_ever: int = 0
+    closed: int = 0
+    got_help: int = 0
+    overdue: int = 0
+    response_hours_p50: float | None = None
+
+
+def _grouped(qs, dimension: str):
+    field = DIMENSION_FIELDS[Dimension(dimension)]
+    if dimension == Dimension.AGE_BAND:
+        qs = with_age_band(qs)
+    key = Value("") if field is None else Cast(F(field), CharField())
+    week = TruncWeek("created_at", tzinfo=_tz(), output_field=DateField())
+    rows = list(
+        qs.annotate(_week=week, _key=key)
+        .values("_week", "_key")
+        .annotate(**_counts())
+        .order_by("_week", "_key")
+    )
+    if connection.vendor != "postgresql":
+        medians = _medians_sqlite(
+            qs.annotate(_week=week, _key=key),
+            Concat(Cast(F("_week"), CharField()), Value("|"), F("_key"), output_field=CharField()),
+        )
+        for r in rows:
+            r["response_hours_p50"] = medians.get(f"{r['_week']}|{r['_key']}")
+    return rows
+
+
+def _weeks_bounds(first: datetime.date, last: datetime.date):
+    begin = datetime.datetime.combine(first, datetime.time.min, tzinfo=_tz())
+    after = datetime.datetime.combine(
+        last + datetime.timedelta(days=7), datetime.time.min, tzinfo=_tz()
+    )
+    return begin, after
+
+
+def rollup_weeks(weeks) -> int:
+    """Recompute every roll-up row of the given weeks (Mondays); returns the rows written."""
+    weeks = sorted({week_start_of(w) for w in weeks})
+    if not weeks:
+        return 0
+    begin, after = _weeks_bounds(weeks[0], weeks[-1])
+    base = Referral.objects.filter(created_at__gte=begin, created_at__lt=after).order_by()
+    wanted = set(weeks)
+    now = timezone.now()
+    rows = []
+    for dimension in Dimension.values:
+        for r in _grouped(base, dimension):
+            if r["_week"] not in wanted:
+                continue
+            rows.append(
+                WeeklyRollup(
+                    week_start=r["_week"],
+                    dimension=dimension,
+                    key=r["_key"] or "",
+                    response_hours_p50=r["response_hours_p50"],
+                    computed_at=now,
+                    **{f: r[f] for f in COUNT_FIELDS},
+                )
+            )
+    with transaction.atomic():
+        WeeklyRollup.objects.filter(week_start__in=weeks).delete()
+        WeeklyRollup.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def rollup_recent(*, weeks: int = NIGHTLY_WEEKS, today: datetime.date | None = None) -> int:
+    """The nightly job: the last ``weeks`` weeks, this one included (every week the first time,
+    when there are no roll-ups yet)."""
+    if not WeeklyRollup.objects.exists():
+        return rollup_all()
+    this_week = week_start_of(today or timezone.localdate())
+    return rollup_weeks(this_week - datetime.timedelta(weeks=i) for i in range(weeks))
+
+
+def rollup_all() -> int:
+    """Every week that has referrals (a first fill, or after a data repair)."""
+    first = Referral.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if first is None:
+        return 0
+    start = week_start_of(timezone.localdate(first))
+    this_week = week_start_of(timezone.localdate())
+    written = 0
+    while start <= this_week:
+        end = min(start + datetime.timedelta(weeks=25), this_week)
+        written += rollup_weeks(
+            start + datetime.timedelta(weeks=i) for i in range((end - start).days // 7 + 1)
+        )
+        start = end + datetime.timedelta(weeks=1)
+    return written
+
+
+# --- Keeping them current ----------------------------------------------------------------------
+
+
+COALESCE_SECONDS = 60
+
+
+def pending_key(week: str) -> str:
+    return f"reports:rollup-pending:{week}"
+
+
+def _enqueue(weeks: list[str]) -> None:
+    """One recompute per week per minute however many referrals of it change: the first
+    change marks the week pending and queues the task a minute later; the task clears the mark
+    when it starts, so a change after that queues a new one. A broker or cache outage is
+    logged, never raised (the nightly job catches up)."""
+    from django.core.cache import cache
+
+    from .tasks import rollup_weeks_task
+
+    try:
+        fresh = [w for w in weeks if cache.add(pending_key(w), 1, COALESCE_SECONDS * 5)]
+        if fresh:
+            rollup_weeks_task.apply_async((fresh,), countdown=COALESCE_SECONDS)
+    except Exception:
+        logger.warning("could not enqueue the roll-up of weeks %s", weeks, exc_info=True)
+
+
+def referral_saved(sender, instance, **kwargs) -> None:
+    """post_save of a referral: its week is recomputed once the transaction has committed."""
+    if instance.created_at is None:
+        return
+    week = week_start_of(timezone.localtime(instance.created_at).date()).isoformat()
+    transaction.on_commit(lambda: _enqueue([week]))
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def trend_weeks(last_week: datetime.date, weeks: int = TREND_WEEKS) -> list[datetime.date]:
+    last = week_start_of(last_week)
+    return [last - datetime.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def single_slice(filters: ReportFilters) -> tuple[str, str] | None:
+    """(dimension, key) when the filters pick at most one slice (the roll-ups hold those)."""
+    picked = [
+        (Dimension.CENTER, filters.center_id),
+        (Dimension.AGENCY, filters.agency_id),
+        (Dimension.PROGRAM, filters.program_id),
+        (Dimension.NEED, filters.need),
+        (Dimension.LANGUAGE, filters.language),
+        (Dimension.ZIP, filters.zip_code),
+        (Dimension.AGE_BAND, getattr(filters, "age_band", "")),
+    ]
+    picked = [(d, str(v)) for d, v in picked if v]
+    if not picked:
+        return (Dimension.ALL.value, "")
+    if len(picked) == 1:
+        return (picked[0][0].value, picked[0][1])
+    return None
+
+
+def weekly_trend(filters: ReportFilters, weeks: int = TREND_WEEKS) -> list[WeekPoint]:
+    """The ``weeks`` weeks ending with the week of ``filters.end``: from the roll-ups (one query)
+    for everyone or a single slice, else computed live (one grouped query)."""
+    wanted = trend_weeks(filters.end, weeks)
+    picked = single_slice(filters)
+    if picked is None:
+        return live_weekly(filters, wanted)
+    dimension, key = picked
+    rows = WeeklyRollup.objects.filter(
+        dimension=dimension, key=key, week_start__gte=wanted[0], week_start__lte=wanted[-1]
+    ).values("week_start", "response_hours_p50", *COUNT_FIELDS)
+    found = {r["week_start"]: r for r in rows}
+    points = []
+    for week in wanted:
+        r = found.get(week)
+        point = WeekPoint(week_start=week)
+        if r:
+            for f in COUNT_FIELDS:
+                setattr(point, f, r[f])
+            point.response_hours_p50 = r["response_hours_p50"]
+        points.append(point)
+    return points
+
+
+def live_weekly(filters: ReportFilters, wanted: list[datetime.date]) -> list[WeekPoint]:
+    """The same weekly numbers computed from the referrals themselves."""
+    span = ReportFilters(
+        start=wanted[0],
+        end=wanted[-1] + datetime.timedelta(days=6),
+        center_id=filters.center_id,
+        agency_id=filters.agency_id,
+        program_id=filters.program_id,
+        need=filters.need,
+        language=filters.language,
+        zip_code=filters.zip_code,
+        age_band=getattr(filters, "age_band", ""),
+    )
+    found = {r["_week"]: r for r in _grouped(referrals_in(span), Dimension.ALL)}
+    points = []
+    for week in wanted:
+        r = found.get(week)
+        point = WeekPoint(week_start=week)
+        if r:
+            for f in COUNT_FIELDS:
+                setattr(point, f, r[f])
+            point.response_hours_p50 = r["response_hours_p50"]
+        points.append(point)
+    return points
+
+
+# --- The city's priorities, each against everyone else -----------------------------------------
+
+
+def _group_points(qs, condition: Q) -> tuple[WeekPoint, WeekPoint]:
+    """(referrals matching ``condition``, the others) in one grouped query."""
+    rows = (
+        qs.annotate(_in=Case(When(condition, then=Value(1)), default=Value(0)))
+        .values("_in")
+        .annotate(**_counts())
+        .order_by()
+    )
+    found = {r["_in"]: r for r in rows}
+    if connection.vendor != "postgresql":
+        medians = _medians_sqlite(qs, Case(When(condition, then=Value(1)), default=Value(0)))
+        for flag, r in found.items():
+            r["response_hours_p50"] = medians.get(flag)
+    out = []
+    for flag in (1, 0):
+        point = WeekPoint(week_start=None)
+        r = found.get(flag)
+        if r:
+            for f in COUNT_FIELDS:
+                setattr(point, f, r[f])
+            point.response_hours_p50 = r["response_hours_p50"]
+        out.append(point)
+    return out[0], out[1]
+
+
+def priority_groups(filters: ReportFilters) -> dict[str, tuple[WeekPoint, WeekPoint]]:
+    """Young adults (18-24 when referred) and digital inclusion (device and connectivity
+    referrals), each with everyone else, over the report's period and slices."""
+    from .metrics import DIGITAL_NEED
+
+    qs = referrals_in(filters)
+    return {
+        "young_adults": _group_points(
+            qs if filters.age_band else with_age_band(qs), Q(_age_band=YOUNG_ADULTS)
+        ),
+        "digital": _group_points(qs, Q(need_category=DIGITAL_NEED)),
+    }
