@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .packets import views as packet_views
-from .views import detail, disclosures, portal, screening, send
+from .views import answer, detail, disclosures, portal, screening, send
 
 app_name = "referrals"
 urlpatterns: list = [
@@ -14,6 +14,10 @@ urlpatterns: list = [
         name="act",
     ),
     path("clients/<int:client_pk>/send/", send.send, name="send"),
+    # Answering from the emailed link, without an account (referrals/links.py).
+    path("answer/<str:code>/<str:token>/", answer.answer, name="answer"),
+    path("answer/<str:code>/<str:token>/do/<str:action>/", answer.answer_act, name="answer_act"),
+    path("r/<str:code>/links/revoke/", answer.answer_links_revoke, name="answer_links_revoke"),
     # The referral's PDF packet (referrals/packets): live status, downloads, render again.
     path("r/<str:code>/packet/", packet_views.packet_status, name="packet_status"),
     path("r/<str:code>/packet.pdf", packet_views.packet_download, name="packet_download"),

@@ -1,5 +1,6 @@
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
 from .eligibility import Criterion, PovertyGuideline, RuleSet
+from .links import ReferralLink
 from .publishing import DirectoryPublishing
 from .referral import (
     DecidedBy,
@@ -27,6 +28,7 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "ReferralGroupObjectPermission",
+    "ReferralLink",
     "ReferralStatus",
     "ReferralUserObjectPermission",
     "RejectionReason",
