@@ -36,8 +36,9 @@ RECEIVER_ACTIONS = ("accept", "reject", "start", "complete", "fail")
 
 
 def _private(response):
-    # The token is in the URL: never send it on as a Referer, never cache or index the page.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: no Referer to other sites (same-origin keeps the form posts'
+    # Origin header for the CSRF check), never cached or indexed.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -116,7 +116,7 @@ def test_valid_link_shows_what_the_consent_allows_and_logs_a_disclosure(
     assert response.status_code == 200
     page = response.content.decode()
     assert referral.reference_code in page and "Rosa" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "sessionid" not in response.cookies
     entry = AccessLogEntry.objects.get(object_type="referral", object_id=referral.pk)
     assert entry.user is None and entry.external_actor == AGENCY_ADDRESS
