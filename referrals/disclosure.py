@@ -272,6 +272,10 @@ def referral_disclosure(*, referral: Referral) -> Disclosure:
     return disclosure
 
 
+# The access-log key of a partner reading the referral's conversation (referrals/conversation.py).
+CONVERSATION_KEY = "conversation"
+
+
 def disclosed_labels(keys) -> list[str]:
     """An access-log row's ``fields_disclosed`` as a reader would say it (the disclosure
     report). Rows written before field keys existed hold scope names: those read as scopes."""
@@ -282,6 +286,8 @@ def disclosed_labels(keys) -> list[str]:
             label = _("Name")
         elif key.startswith("screening:"):
             label = _("Screening details")
+        elif key == CONVERSATION_KEY:
+            label = _("Messages about the referral")
         else:
             label = FIELD_LABELS.get(key) or scope_labels.get(key) or key
         if str(label) not in labels:

@@ -1,3 +1,4 @@
+from .conversation import ReferralMessage
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
 from .eligibility import Criterion, PovertyGuideline, RuleSet
 from .links import ReferralLink
@@ -29,6 +30,7 @@ __all__ = [
     "ReferralEvent",
     "ReferralGroupObjectPermission",
     "ReferralLink",
+    "ReferralMessage",
     "ReferralStatus",
     "ReferralUserObjectPermission",
     "RejectionReason",

@@ -185,11 +185,41 @@ def notify_overdue(referral_id: int) -> int:
     return _send(list(recipients.values()), "referral_overdue", _referral_context(referral))
 
 
+def notify_message_added(message_id: int) -> int:
+    """A new message on the conversation: the other side is told who wrote, not what."""
+    from referrals.conversation import message_recipients
+    from referrals.models import ReferralMessage
+
+    message = (
+        ReferralMessage.objects.select_related(
+            "author",
+            "author_organization",
+            "referral__program",
+            "referral__agency",
+            "referral__sending_center",
+            "referral__sent_by",
+        )
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        return 0
+    context = {
+        **_referral_context(message.referral),
+        "message": message,
+        "conversation_url": _absolute(
+            reverse("referrals:conversation", args=[message.referral.reference_code])
+        ),
+    }
+    return _send(message_recipients(message), "referral_message", context)
+
+
 NOTIFIERS: dict[str, Callable[[int], int]] = {
     "new": notify_new_referral,
     "status": notify_status_change,
     "reminder": notify_reminder,
     "overdue": notify_overdue,
+    "message": notify_message_added,
 }
 _KIND_OF = {fn: kind for kind, fn in NOTIFIERS.items()}
 
