@@ -46,7 +46,9 @@ CONTACT = ConsentScope.CONTACT.value
 DEMOGRAPHICS = ConsentScope.DEMOGRAPHICS.value
 INTAKE = ConsentScope.INTAKE.value
 NOTES = ConsentScope.NOTES.value
-ALL_SCOPES = frozenset(ConsentScope.values)
+# The scopes that release information on the page; "documents" releases attached files only
+# (referrals/attachments.py), so an old plain-text reason does not need it.
+ALL_SCOPES = frozenset({CONTACT, DEMOGRAPHICS, INTAKE, NOTES})
 
 # Every client field a partner surface can show, in display order, with the scope releasing it.
 FIELD_SCOPE: dict[str, str] = {

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .packets import views as packet_views
-from .views import answer, conversation, detail, disclosures, portal, screening, send
+from .views import answer, attachments, conversation, detail, disclosures, portal, screening, send
 
 app_name = "referrals"
 urlpatterns: list = [
@@ -15,6 +15,12 @@ urlpatterns: list = [
     ),
     path("clients/<int:client_pk>/send/", send.send, name="send"),
     path("r/<str:code>/messages/", conversation.conversation, name="conversation"),
+    path("r/<str:code>/documents/", attachments.documents, name="documents"),
+    path(
+        "r/<str:code>/documents/<int:document_id>/",
+        attachments.document_download,
+        name="document_download",
+    ),
     # Answering from the emailed link, without an account (referrals/links.py).
     path("answer/<str:code>/<str:token>/", answer.answer, name="answer"),
     path("answer/<str:code>/<str:token>/do/<str:action>/", answer.answer_act, name="answer_act"),

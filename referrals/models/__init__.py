@@ -1,5 +1,6 @@
 from .conversation import ReferralMessage
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
+from .documents import DocumentKind, ReferralDocument
 from .eligibility import Criterion, PovertyGuideline, RuleSet
 from .links import ReferralLink
 from .publishing import DirectoryPublishing
@@ -21,12 +22,14 @@ __all__ = [
     "Criterion",
     "DecidedBy",
     "DirectoryPublishing",
+    "DocumentKind",
     "Location",
     "Outcome",
     "PacketStatus",
     "PovertyGuideline",
     "Program",
     "Referral",
+    "ReferralDocument",
     "ReferralEvent",
     "ReferralGroupObjectPermission",
     "ReferralLink",
