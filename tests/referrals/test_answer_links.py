@@ -110,7 +110,7 @@ def test_email_only_agency_emails_only_its_address_with_the_link(personas, refer
 
 
 def test_valid_link_shows_what_the_consent_allows_and_logs_a_disclosure(
-    client, referral, link_path
+    client, personas, referral, link_path
 ):
     response = client.get(link_path)
     assert response.status_code == 200
@@ -122,6 +122,10 @@ def test_valid_link_shows_what_the_consent_allows_and_logs_a_disclosure(
     assert entry.user is None and entry.external_actor == AGENCY_ADDRESS
     assert entry.action == "disclose"
     assert entry.fields_disclosed == referral_disclosure(referral=referral).keys()
+    # The client's disclosure report names the address that read it.
+    login(client, personas.navigator_a)
+    report = client.get(reverse("referrals:client_disclosures", args=[referral.client_id]))
+    assert AGENCY_ADDRESS in report.content.decode()
 
 
 def test_link_shows_only_the_covered_fields(personas, agency_x):
