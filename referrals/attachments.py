@@ -121,7 +121,11 @@ def referral_document_attach(
     )
     document._history_user = actor
     document._history_date = now
-    document.save()
+    try:
+        document.save()
+    except Exception:
+        target.unlink(missing_ok=True)  # no file without its row
+        raise
     return document
 
 
