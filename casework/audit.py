@@ -17,9 +17,12 @@ def access_log_append(
     client_id: int | None,
     action: str = AccessAction.VIEW,
     fields_disclosed: Iterable[str] = (),
+    external_actor: str = "",
 ) -> AccessLogEntry:
+    """``user`` is None for a read through an emailed link; ``external_actor`` names who."""
     return AccessLogEntry.objects.create(
         user=user,
+        external_actor=external_actor,
         organization=organization,
         object_type=object_type,
         object_id=object_id,

@@ -206,7 +206,12 @@ def describe_history(
 
     entries = []
     for previous, row in pairs:
-        actor = actors.get(row.history_user_id) or _("Someone")
+        # An agency answering from an emailed link has no account: its address is recorded.
+        actor = (
+            actors.get(row.history_user_id)
+            or getattr(row, "history_external_actor", "")
+            or _("Someone")
+        )
         what = subject(row)
         changes: list[FieldChange] = []
         if row.history_type == "+" and row.instance_type._meta.model_name == "client":

@@ -254,6 +254,10 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Documents attached to referrals: outside MEDIA_ROOT and STATIC_ROOT, never under a URL; served
+# only by referrals.views.attachments after the access check (referrals/attachments.py).
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private" / "documents")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -269,6 +273,9 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Casebridge <noreply@casebridge.invalid>")
 # Absolute links in emails and background jobs.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# An agency's emailed answer link (referrals/links.py) works this many days, and only while
+# the referral is open, its consent covers the agency and nobody revoked it.
+REFERRAL_LINK_DAYS = env.int("REFERRAL_LINK_DAYS", default=14)
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (the embedded default).
 REDIS_URL = env("REDIS_URL", default="")
@@ -392,6 +399,8 @@ RATELIMITS = {
     "password_reset": env("RATELIMIT_PASSWORD_RESET", default="5/h"),
     "two_factor": env("RATELIMIT_TWO_FACTOR", default="10/m"),
     "api": env("RATELIMIT_API", default="120/m"),
+    # Emailed answer links (no sign-in), per address.
+    "referral_link": env("RATELIMIT_REFERRAL_LINK", default="30/m"),
 }
 RATELIMIT_VIEW = "casework.security.rate_limited"
 # A rate-limit cache outage lets requests through (an outside service never blocks a request).

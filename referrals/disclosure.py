@@ -47,7 +47,9 @@ CONTACT = ConsentScope.CONTACT.value
 DEMOGRAPHICS = ConsentScope.DEMOGRAPHICS.value
 INTAKE = ConsentScope.INTAKE.value
 NOTES = ConsentScope.NOTES.value
-ALL_SCOPES = frozenset(ConsentScope.values)
+# The scopes that release information on the page; "documents" releases attached files only
+# (referrals/attachments.py), so an old plain-text reason does not need it.
+ALL_SCOPES = frozenset({CONTACT, DEMOGRAPHICS, INTAKE, NOTES})
 
 # Every client field a partner surface can show, in display order, with the scope releasing it.
 FIELD_SCOPE: dict[str, str] = {
@@ -313,6 +315,10 @@ def referral_disclosure(*, referral: Referral) -> Disclosure:
     return disclosure
 
 
+# The access-log key of a partner reading the referral's conversation (referrals/conversation.py).
+CONVERSATION_KEY = "conversation"
+
+
 def disclosed_labels(keys) -> list[str]:
     """An access-log row's ``fields_disclosed`` as a reader would say it (the disclosure
     report). Rows written before field keys existed hold scope names: those read as scopes."""
@@ -323,6 +329,8 @@ def disclosed_labels(keys) -> list[str]:
             label = _("Name")
         elif key.startswith("screening:"):
             label = _("Screening details")
+        elif key == CONVERSATION_KEY:
+            label = _("Messages about the referral")
         else:
             label = FIELD_LABELS.get(key) or scope_labels.get(key) or key
         if str(label) not in labels:

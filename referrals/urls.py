@@ -1,7 +1,18 @@
 from django.urls import path
 
 from .packets import views as packet_views
-from .views import detail, directory, disclosures, portal, screening, send, worklist
+from .views import (
+    answer,
+    attachments,
+    conversation,
+    detail,
+    directory,
+    disclosures,
+    portal,
+    screening,
+    send,
+    worklist,
+)
 
 app_name = "referrals"
 urlpatterns: list = [
@@ -21,6 +32,17 @@ urlpatterns: list = [
     ),
     path("r/<str:code>/assign/", detail.assign, name="assign"),
     path("clients/<int:client_pk>/send/", send.send, name="send"),
+    path("r/<str:code>/messages/", conversation.conversation, name="conversation"),
+    path("r/<str:code>/documents/", attachments.documents, name="documents"),
+    path(
+        "r/<str:code>/documents/<int:document_id>/",
+        attachments.document_download,
+        name="document_download",
+    ),
+    # Answering from the emailed link, without an account (referrals/links.py).
+    path("answer/<str:code>/<str:token>/", answer.answer, name="answer"),
+    path("answer/<str:code>/<str:token>/do/<str:action>/", answer.answer_act, name="answer_act"),
+    path("r/<str:code>/links/revoke/", answer.answer_links_revoke, name="answer_links_revoke"),
     # The referral's PDF packet (referrals/packets): live status, downloads, render again.
     path("r/<str:code>/packet/", packet_views.packet_status, name="packet_status"),
     path("r/<str:code>/packet.pdf", packet_views.packet_download, name="packet_download"),

@@ -3,12 +3,13 @@ from .choices import Language
 from .clients import Client, HouseholdMember, Note
 from .consent import Consent, ConsentScope
 from .intake import IntakeInterview
-from .organizations import Membership, Organization, OrganizationKind, Role, User
+from .organizations import AnswerChannel, Membership, Organization, OrganizationKind, Role, User
 from .permissions import ClientGroupObjectPermission, ClientUserObjectPermission
 from .two_factor import TOTPDevice
 
 __all__ = [
     "AccessLogEntry",
+    "AnswerChannel",
     "Client",
     "ClientGroupObjectPermission",
     "ClientUserObjectPermission",

@@ -30,9 +30,15 @@ class AccessLogEntry(models.Model):
     `object_id` name what was read (a client, a referral, a packet).
     """
 
+    # Empty for a read through an emailed answer link: ``external_actor`` names the address.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        null=True,
     )
+    external_actor = models.EmailField(blank=True)
     organization = models.ForeignKey(
         "casework.Organization", on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -58,7 +64,8 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"
-        return f"{when} {self.user_id} {self.action} {self.object_type}#{self.object_id}"
+        who = self.user_id or self.external_actor
+        return f"{when} {who} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -21,6 +21,8 @@ class ConsentScope(models.TextChoices):
     DEMOGRAPHICS = "demographics", _("Demographics (date of birth, language, household)")
     INTAKE = "intake", _("Intake answers (income, benefits, needs)")
     NOTES = "notes", _("Notes")
+    # Files a navigator attaches to a referral (photo ID, proof of address, income proof).
+    DOCUMENTS = "documents", _("Documents attached to referrals")
 
 
 class ConsentMethod(models.TextChoices):

@@ -29,6 +29,14 @@ class OrganizationKind(models.TextChoices):
     CITY_OFFICE = "city_office", _("City office")
 
 
+class AnswerChannel(models.TextChoices):
+    """How a partner agency answers referrals (issue 13)."""
+
+    PORTAL_AND_EMAIL = "portal_and_email", _("Portal, and a link in the email to its address")
+    PORTAL = "portal", _("Portal only (staff accounts)")
+    EMAIL_ONLY = "email_only", _("Email only (a link to its address, no accounts)")
+
+
 class Organization(models.Model):
     """A community center, partner agency or city office.
 
@@ -49,6 +57,14 @@ class Organization(models.Model):
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A partner agency's contact address may answer a new referral from a signed link in the
+    # email (referrals/links.py); "email only" sends the staff no email at all.
+    answer_channel = models.CharField(
+        _("answers referrals by"),
+        max_length=20,
+        choices=AnswerChannel.choices,
+        default=AnswerChannel.PORTAL_AND_EMAIL,
+    )
     # The id another directory (a 211's HSDS feed) gives this agency; re-imports match on it.
     hsds_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

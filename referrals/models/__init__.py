@@ -1,5 +1,8 @@
+from .conversation import ReferralMessage
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
+from .documents import DocumentKind, ReferralDocument
 from .eligibility import Criterion, PovertyGuideline, RuleSet
+from .links import ReferralLink
 from .publishing import DirectoryPublishing
 from .referral import (
     DecidedBy,
@@ -20,6 +23,7 @@ __all__ = [
     "Criterion",
     "DecidedBy",
     "DirectoryPublishing",
+    "DocumentKind",
     "Location",
     "NavigatorVisit",
     "Outcome",
@@ -27,8 +31,11 @@ __all__ = [
     "PovertyGuideline",
     "Program",
     "Referral",
+    "ReferralDocument",
     "ReferralEvent",
     "ReferralGroupObjectPermission",
+    "ReferralLink",
+    "ReferralMessage",
     "ReferralStatus",
     "ReferralUserObjectPermission",
     "RejectionReason",

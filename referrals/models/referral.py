@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from casework.validation import text_validators
 
 from .directory import Program
+from .links import ExternalActorHistory
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
@@ -183,7 +184,8 @@ class Referral(models.Model):
     packet_disclosed = models.JSONField(default=list, blank=True)
 
     history = HistoricalRecords(
-        excluded_fields=["packet_started_at", "packet_attempts", "packet_requested_at"]
+        excluded_fields=["packet_started_at", "packet_attempts", "packet_requested_at"],
+        bases=[ExternalActorHistory],
     )
     objects = ReferralQuerySet.as_manager()
 
@@ -242,6 +244,8 @@ class ReferralEvent(models.Model):
     actor_organization = models.ForeignKey(
         "casework.Organization", on_delete=models.PROTECT, related_name="+", null=True
     )
+    # The agency's address when it acted from an emailed answer link (no account, no actor).
+    actor_email = models.EmailField(blank=True)
     note = models.TextField(blank=True, validators=text_validators("reason"))
     code = models.CharField(max_length=32, blank=True)  # rejection reason or outcome
     at = models.DateTimeField(default=timezone.now)

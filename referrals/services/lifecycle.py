@@ -252,7 +252,7 @@ def _conflict_message(referral: Referral, wanted: Transition) -> str:
             "status": status,
             "action": wanted.past,
         }
-    who = str(last.actor) if last.actor else _("the automatic follow-up")
+    who = str(last.actor) if last.actor else last.actor_email or _("the automatic follow-up")
     if last.actor_organization:
         who = f"{who} ({last.actor_organization})"
     when = formats.date_format(timezone.localtime(last.at), "DATETIME_FORMAT")
@@ -270,12 +270,13 @@ def _acting_organization(actor: User, referral: Referral, side: ReferralSide):
 def referral_transition(
     *,
     referral: Referral,
-    actor: User,
+    actor: User | None,
     action: str,
     note: str = "",
     code: str = "",
     decided_by: str = "",
     now: datetime.datetime | None = None,
+    link=None,
 ) -> Referral:
     """Moves the referral by ``action`` (see ``TRANSITIONS``) under a row lock.
 
@@ -284,6 +285,10 @@ def referral_transition(
     agency acting without an active consent, a move that is illegal from the status found after
     taking the lock (someone else acted first: the message says who and when), and a missing
     reason code or outcome.
+
+    With ``link`` (a ``ReferralLink``; ``actor`` is None) the agency acts from its emailed
+    answer link: the link must still open the referral (checked again under the lock), the
+    agency side's rules apply, and the history and event name the link's address.
     """
     now = now or timezone.now()
     transition = TRANSITIONS.get(action)
@@ -294,7 +299,19 @@ def referral_transition(
         .select_related("agency", "sending_center", "consent", "program")
         .get(pk=referral.pk)
     )
-    side = referral_side(user=actor, referral=locked)
+    if link is not None:
+        from referrals.links import LinkError, LinkProblem, link_problem
+        from referrals.models import ReferralLink
+
+        link = ReferralLink.objects.select_for_update().get(pk=link.pk)  # revoked meanwhile?
+        problem = link_problem(link=link, referral=locked, now=now)
+        if problem is not None and not (
+            problem == LinkProblem.CLOSED and locked.status not in transition.sources
+        ):
+            raise LinkError(problem)
+        side = ReferralSide.RECEIVER
+    else:
+        side = referral_side(user=actor, referral=locked)
     if side != transition.side or (
         side == ReferralSide.RECEIVER and not locked.consent.is_active_on(timezone.localdate())
     ):
@@ -343,6 +360,7 @@ def referral_transition(
     locked.status_changed_at = now
     locked._history_user = actor
     locked._history_date = now
+    locked._history_external_actor = link.email if link is not None else ""
     locked._change_reason = note[:100] if note else ""
     locked.save()
     event = ReferralEvent.objects.create(
@@ -350,13 +368,19 @@ def referral_transition(
         from_status=from_status,
         to_status=transition.target,
         actor=actor,
+        actor_email=link.email if link is not None else "",
         actor_organization=_acting_organization(actor, locked, side),
         note=note,
         code=code,
         at=now,
     )
     if action == "cancel":
+        from referrals.links import LinkRevokeReason, referral_links_revoke
+
         referral_revoke_agency(referral=locked)
+        referral_links_revoke(
+            referral=locked, actor=actor, reason=LinkRevokeReason.CANCELLED, now=now
+        )
     notifications.after_commit(notifications.notify_status_change, event.pk)
     return locked
 

@@ -30,6 +30,8 @@ class Recipient:
     email: str
     language: str
     name: str = ""
+    # An emailed answer link (referrals/links.py) for this recipient only, if any.
+    answer_url: str = ""
 
 
 def _absolute(path: str) -> str:
@@ -91,6 +93,7 @@ def _referral_context(referral: Referral) -> dict:
         "referral": referral,
         "referral_url": _absolute(reverse("referrals:detail", args=[referral.reference_code])),
         "inbox_url": _absolute(reverse("referrals:inbox")),
+        "link_days": settings.REFERRAL_LINK_DAYS,
     }
 
 
@@ -102,11 +105,38 @@ def _load(referral_id: int) -> Referral | None:
     )
 
 
+def _new_referral_recipients(referral: Referral) -> list[Recipient]:
+    """Staff (unless the agency answers by email only) get the portal link; the agency's own
+    address gets a fresh answer link (unless it uses the portal only)."""
+    from casework.models import AnswerChannel
+    from referrals.links import referral_link_issue, referral_link_path
+
+    channel = referral.agency.answer_channel
+    recipients = _agency_recipients(referral)
+    address = (referral.agency.email or "").lower()
+    if channel == AnswerChannel.EMAIL_ONLY:
+        recipients = [r for r in recipients if r.email.lower() == address]
+    if not address or channel == AnswerChannel.PORTAL:
+        return recipients
+    if not any(r.email.lower() == address for r in recipients):
+        recipients.append(Recipient(referral.agency.email, "en"))
+    out = []
+    for recipient in recipients:
+        if recipient.email.lower() == address:
+            _link, token = referral_link_issue(referral=referral, email=recipient.email)
+            path = referral_link_path(referral=referral, token=token)
+            recipient = Recipient(
+                recipient.email, recipient.language, recipient.name, _absolute(path)
+            )
+        out.append(recipient)
+    return out
+
+
 def notify_new_referral(referral_id: int) -> int:
     referral = _load(referral_id)
     if referral is None or referral.status == ReferralStatus.CANCELLED:
         return 0
-    return _send(_agency_recipients(referral), "referral_new", _referral_context(referral))
+    return _send(_new_referral_recipients(referral), "referral_new", _referral_context(referral))
 
 
 def notify_status_change(event_id: int) -> int:
@@ -163,12 +193,42 @@ def notify_nudge(referral_id: int) -> int:
     return _send(_agency_recipients(referral), "referral_nudge", _referral_context(referral))
 
 
+def notify_message_added(message_id: int) -> int:
+    """A new message on the conversation: the other side is told who wrote, not what."""
+    from referrals.conversation import message_recipients
+    from referrals.models import ReferralMessage
+
+    message = (
+        ReferralMessage.objects.select_related(
+            "author",
+            "author_organization",
+            "referral__program",
+            "referral__agency",
+            "referral__sending_center",
+            "referral__sent_by",
+        )
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        return 0
+    context = {
+        **_referral_context(message.referral),
+        "message": message,
+        "conversation_url": _absolute(
+            reverse("referrals:conversation", args=[message.referral.reference_code])
+        ),
+    }
+    return _send(message_recipients(message), "referral_message", context)
+
+
 NOTIFIERS: dict[str, Callable[[int], int]] = {
     "new": notify_new_referral,
     "status": notify_status_change,
     "reminder": notify_reminder,
     "overdue": notify_overdue,
     "nudge": notify_nudge,
+    "message": notify_message_added,
 }
 _KIND_OF = {fn: kind for kind, fn in NOTIFIERS.items()}
 

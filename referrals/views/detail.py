@@ -12,6 +12,7 @@ from casework.models.accesslog import AccessAction
 from referrals.access import ReferralSide, get_referral_or_404, referral_side
 from referrals.disclosure import referral_disclosure
 from referrals.forms import AssignForm
+from referrals.links import referral_links_live
 from referrals.models import DecidedBy
 from referrals.selectors import referral_detail
 from referrals.services import ReferralActionError, agency_colleagues, referral_assign
@@ -143,6 +144,9 @@ def detail(request, code):
             if side == ReferralSide.SENDER
             else None,
             "packet_url": url_or_none("referrals:packet_status", referral.reference_code),
+            "answer_links": referral_links_live(referral=referral)
+            if side == ReferralSide.SENDER
+            else [],
             **referral_detail(referral=referral),
         },
     )

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from casework import services as casework_services
 from casework.models import AccessLogEntry, ConsentScope, Language
 from referrals.access import referral_grant
-from referrals.disclosure import reason_scopes, referral_disclosure
+from referrals.disclosure import ALL_SCOPES, reason_scopes, referral_disclosure
 from referrals.models import Referral
 from referrals.packets.services import packet_render
 from referrals.services.notifications import notify_new_referral
@@ -83,8 +83,11 @@ MARKERS = {
     "A child is under 6": {"screening:any_under.met"},
     "The program has a waitlist": {"screening:capacity.waitlist"},
 }
+# The scopes that release information on a page ("documents" releases attached files only:
+# tests/referrals/test_attachments.py).
+INFORMATION_SCOPES = [s for s in ConsentScope.values if s in ALL_SCOPES]
 SCOPE_SETS = [
-    list(combo) for n in range(1, 5) for combo in itertools.combinations(ConsentScope.values, n)
+    list(combo) for n in range(1, 5) for combo in itertools.combinations(INFORMATION_SCOPES, n)
 ]
 
 
@@ -220,9 +223,9 @@ def test_finding_1_notes_only_consent_shows_no_zip_or_insurance(client, personas
         ("eq.met", {"fact": {"fact": "immigration_status"}}, {"intake"}),
         ("fact.unknown", {"fact": {"fact": "household_size"}}, {"demographics"}),
         ("capacity.closed", {}, set()),
-        ("made.up", {}, set(ConsentScope.values)),
+        ("made.up", {}, set(ALL_SCOPES)),
     ],
 )
 def test_reason_scopes(message_id, params, needs):
     assert reason_scopes({"message_id": message_id, "params": params}) == needs
-    assert reason_scopes("an old plain-text reason") == set(ConsentScope.values)
+    assert reason_scopes("an old plain-text reason") == set(ALL_SCOPES)
