@@ -18,15 +18,19 @@ from referrals.filters_navigator import ProgramDirectoryFilter
 from referrals.selectors import paginate
 
 
-def _navigator_only(user) -> None:
+def _navigator_only(user, *, staff_may_read: bool = False) -> None:
     # Partners, managers and outsiders have no directory here: the page does not exist for them.
+    # Administrators (Django staff) may read it: they keep the directory (the admin persona's
+    # landing page links here); referring a client stays with a center's navigators.
+    if staff_may_read and user.is_staff:
+        return
     if not centers_of(user).exists():
         raise Http404
 
 
 @require_GET
 def program_list(request):
-    _navigator_only(request.user)
+    _navigator_only(request.user, staff_may_read=True)
     filterset = ProgramDirectoryFilter(request.GET or None, queryset=programs_for_directory())
     page = paginate(filterset.qs, page_number=request.GET.get("page"), per_page=DIRECTORY_PAGE_SIZE)
     query = request.GET.copy()
@@ -45,8 +49,9 @@ def program_list(request):
 
 @require_GET
 def program_detail(request, pk):
-    _navigator_only(request.user)
-    return render(request, "referrals/program_detail.html", program_detail_data(pk=pk))
+    _navigator_only(request.user, staff_may_read=True)
+    context = {**program_detail_data(pk=pk), "can_refer": centers_of(request.user).exists()}
+    return render(request, "referrals/program_detail.html", context)
 
 
 @require_GET

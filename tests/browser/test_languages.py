@@ -14,6 +14,7 @@ import polib
 import pytest
 from django.conf import settings
 
+from casework.models.choices import LANGUAGE_AUTONYMS
 from referrals.models import Referral
 from tests.factories import ClientFactory, ConsentFactory, ProgramFactory
 
@@ -118,7 +119,9 @@ class EnglishFinder:
     def __init__(self, language: str, data_words: set[str]):
         self.language = language
         english, translated = _catalogue_words(language)
-        self.allowed = translated | data_words | {"Casebridge"}
+        # Language names are written in their own script on purpose (English, Español, ...).
+        autonyms = {w for name in LANGUAGE_AUTONYMS.values() for w in WORD.findall(name)}
+        self.allowed = translated | data_words | autonyms | {"Casebridge"}
         # Vietnamese is written in Latin letters: English is a word of the English sources that
         # no Vietnamese translation uses. Hindi is not: any Latin word not from data is English.
         self.english = {w for w in english if w not in self.allowed} if language == "vi" else None

@@ -16,8 +16,10 @@ from tests.factories import UserFactory
 
 
 def test_check_deploy_is_clean_under_production_settings():
+    # Browser tests in the same process set DJANGO_ALLOW_ASYNC_UNSAFE (Playwright); a
+    # deployment never has it, and check --deploy rightly refuses it.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "off",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "casebridge.example.org",

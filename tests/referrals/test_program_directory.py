@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from referrals.models import Criterion, RuleSet, ServiceAtLocation
 from tests.conftest import login
-from tests.factories import LocationFactory, ProgramFactory
+from tests.factories import LocationFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,15 @@ def test_program_page_query_count_does_not_grow_with_locations_and_rules(
     with django_assert_num_queries(len(few.captured_queries)):
         body = client.get(url).content.decode()
     assert "Site 4" in body and "rule 4" in body
+
+
+def test_administrators_read_the_directory_but_refer_no_one(client, personas):
+    program = _program(personas)
+    admin = UserFactory(username="dir_admin", is_staff=True)
+    login(client, admin)
+    assert client.get(LIST).status_code == 200
+    detail = client.get(reverse("referrals:program_detail", args=[program.pk]))
+    assert detail.status_code == 200
+    refer = reverse("referrals:program_refer", args=[program.pk])
+    assert refer not in detail.content.decode()  # no Refer button without a center
+    assert client.get(refer).status_code == 404
