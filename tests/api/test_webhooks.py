@@ -371,3 +371,20 @@ def test_an_administrator_subscribes_in_the_admin_through_the_service(
         {"organization": personas.agency_x.pk, "url": receiver.url, "events": '["nope"]'},
     )
     assert bad.status_code == 200 and WebhookSubscription.objects.count() == 1
+
+
+def test_a_message_on_the_referral_delivers_its_id_but_never_its_text(
+    personas, referral, subscription, receiver, django_capture_on_commit_callbacks
+):
+    from referrals.conversation import referral_message_add
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = referral_message_add(
+            referral=referral, actor=personas.navigator_a, body="Rosa prefers mornings."
+        )
+    [request] = [r for r in receiver.requests if "referral.message_added" in r["body"]]
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    payload = Webhook(subscription.secret).verify(request["body"], headers)
+    assert payload["data"]["reference_code"] == referral.reference_code
+    assert payload["data"]["message_id"] == message.pk
+    assert "mornings" not in request["body"] and "Rosa" not in request["body"]
