@@ -62,7 +62,7 @@ def seed(n_programs: int):
 
     from casework import services as casework_services
     from casework.models import OrganizationKind, User
-    from referrals.demo import load_directory_data
+    from referrals.demo import bulk_create_rule_sets, load_directory_data
     from referrals.models import Criterion, Program, RuleSet
 
     rng = random.Random(42)
@@ -98,41 +98,7 @@ def seed(n_programs: int):
             )
             template_for.append(template)
         Program.objects.bulk_create(programs)
-        rule_sets, criteria_of = [], []
-        for program, template in zip(programs, template_for, strict=True):
-            for rs in template["rule_sets"]:
-                rule_sets.append(
-                    RuleSet(
-                        program=program,
-                        version=rs["version"],
-                        effective_from=datetime.date.fromisoformat(rs["effective_from"]),
-                        effective_to=(
-                            datetime.date.fromisoformat(rs["effective_to"])
-                            if rs.get("effective_to")
-                            else None
-                        ),
-                        guideline_year=rs.get("guideline_year"),
-                        value_formula=rs.get("value"),
-                    )
-                )
-                criteria_of.append(rs["criteria"])
-        RuleSet.objects.bulk_create(rule_sets)
-        Criterion.objects.bulk_create(
-            Criterion(
-                rule_set=rule_set,
-                position=position,
-                fact=c["fact"],
-                operator=c["operator"],
-                value=c["value"],
-                any_of_group=c.get("group", ""),
-                if_not_met=c.get("if_not_met", "exclude"),
-                notice=c.get("notice", ""),
-                explanation=c["explanation"],
-                citation=c["citation"],
-            )
-            for rule_set, criteria in zip(rule_sets, criteria_of, strict=True)
-            for position, c in enumerate(criteria)
-        )
+        n_rule_sets = bulk_create_rule_sets(zip(programs, template_for, strict=True))
         navigator = User.objects.filter(username="bench-navigator").first() or (
             User.objects.create_user("bench-navigator")
         )
@@ -163,7 +129,7 @@ def seed(n_programs: int):
             housing_status="rents",
             health_insurance="medi_cal",
         )
-    return intake, len(rule_sets)
+    return intake, n_rule_sets
 
 
 def main() -> int:

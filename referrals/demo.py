@@ -39,6 +39,56 @@ def load_directory_translations() -> dict[str, dict]:
     return json.loads(TRANSLATIONS_FILE.read_text(encoding="utf-8"))["programs"]
 
 
+def rule_set_fields(rs: dict) -> dict:
+    """A rule set's fields from its entry in the directory data (demo_data/directory.json)."""
+    return {
+        "version": rs["version"],
+        "effective_from": datetime.date.fromisoformat(rs["effective_from"]),
+        "effective_to": (
+            datetime.date.fromisoformat(rs["effective_to"]) if rs.get("effective_to") else None
+        ),
+        "guideline_year": rs.get("guideline_year"),
+        "value_formula": rs.get("value"),
+    }
+
+
+def criterion_fields(c: dict) -> dict:
+    """A criterion's fields from its entry in the directory data."""
+    return {
+        "fact": c["fact"],
+        "operator": c["operator"],
+        "value": c["value"],
+        "guideline_year": c.get("guideline_year"),
+        "any_of_group": c.get("group", ""),
+        "if_not_met": c.get("if_not_met", "exclude"),
+        "notice": c.get("notice", ""),
+        "explanation": c["explanation"],
+        "citation": c["citation"],
+    }
+
+
+def bulk_create_rule_sets(programs_and_templates) -> int:
+    """Bulk-create the rule sets and criteria of each (program, directory entry) pair.
+
+    Returns how many rule sets it made.
+
+    For large synthetic directories (benchmarks, county-scale tests); no validation, unlike
+    ``seed_demo``, because the entries are the demo's own, already validated there.
+    """
+    rule_sets, criteria_of = [], []
+    for program, template in programs_and_templates:
+        for rs in template["rule_sets"]:
+            rule_sets.append(RuleSet(program=program, **rule_set_fields(rs)))
+            criteria_of.append(rs["criteria"])
+    RuleSet.objects.bulk_create(rule_sets)
+    Criterion.objects.bulk_create(
+        Criterion(rule_set=rule_set, position=position, **criterion_fields(c))
+        for rule_set, criteria in zip(rule_sets, criteria_of, strict=True)
+        for position, c in enumerate(criteria)
+    )
+    return len(rule_sets)
+
+
 def _agency(spec: dict, counts: dict) -> Organization:
     agency = Organization.objects.filter(slug=spec["slug"]).first()
     if agency is None:
@@ -128,14 +178,7 @@ def seed_demo(*, city=None, stdout=None) -> dict:
                 program=program,
                 version=rs["version"],
                 defaults={
-                    "effective_from": datetime.date.fromisoformat(rs["effective_from"]),
-                    "effective_to": (
-                        datetime.date.fromisoformat(rs["effective_to"])
-                        if rs.get("effective_to")
-                        else None
-                    ),
-                    "guideline_year": rs.get("guideline_year"),
-                    "value_formula": rs.get("value"),
+                    **rule_set_fields(rs),
                     "notes": rs.get("notes", "Demo data: verify every figure before use."),
                 },
             )
@@ -143,19 +186,7 @@ def seed_demo(*, city=None, stdout=None) -> dict:
                 continue
             counts["rule sets"] = counts.get("rule sets", 0) + 1
             for position, c in enumerate(rs["criteria"]):
-                criterion = Criterion(
-                    rule_set=rule_set,
-                    position=position,
-                    fact=c["fact"],
-                    operator=c["operator"],
-                    value=c["value"],
-                    guideline_year=c.get("guideline_year"),
-                    any_of_group=c.get("group", ""),
-                    if_not_met=c.get("if_not_met", "exclude"),
-                    notice=c.get("notice", ""),
-                    explanation=c["explanation"],
-                    citation=c["citation"],
-                )
+                criterion = Criterion(rule_set=rule_set, position=position, **criterion_fields(c))
                 criterion.full_clean()  # the demo obeys the same validation as the admin
                 criterion.save()
 

@@ -24,9 +24,9 @@ NOTES = 40
 def build_county_client(*, agencies: int = AGENCIES, programs: int = PROGRAMS):
     from casework import services as casework_services
     from casework.models import OrganizationKind, Role, User
-    from referrals.demo import load_directory_data
+    from referrals.demo import bulk_create_rule_sets, load_directory_data
     from referrals.eligibility import compiled
-    from referrals.models import Criterion, Location, Program, RuleSet, ServiceAtLocation
+    from referrals.models import Location, Program, ServiceAtLocation
     from referrals.services import referral_transition
     from referrals.services.lifecycle import referral_send
 
@@ -83,38 +83,7 @@ def build_county_client(*, agencies: int = AGENCIES, programs: int = PROGRAMS):
     ServiceAtLocation.objects.bulk_create(
         ServiceAtLocation(program=p, location=location_of[p.agency_id]) for p in rows
     )
-    rule_sets, criteria_of = [], []
-    for program, template in zip(rows, template_for, strict=True):
-        for rs in template["rule_sets"]:
-            rule_sets.append(
-                RuleSet(
-                    program=program,
-                    version=rs["version"],
-                    effective_from=datetime.date.fromisoformat(rs["effective_from"]),
-                    effective_to=(
-                        datetime.date.fromisoformat(rs["effective_to"])
-                        if rs.get("effective_to")
-                        else None
-                    ),
-                    guideline_year=rs.get("guideline_year"),
-                )
-            )
-            criteria_of.append(rs["criteria"])
-    RuleSet.objects.bulk_create(rule_sets)
-    Criterion.objects.bulk_create(
-        Criterion(
-            rule_set=rule_set,
-            position=position,
-            fact=c["fact"],
-            operator=c["operator"],
-            value=c["value"],
-            any_of_group=c.get("group", ""),
-            explanation=c["explanation"],
-            citation=c["citation"],
-        )
-        for rule_set, criteria in zip(rule_sets, criteria_of, strict=True)
-        for position, c in enumerate(criteria)
-    )
+    bulk_create_rule_sets(zip(rows, template_for, strict=True))
     compiled.invalidate()
 
     client = casework_services.client_create(
