@@ -1,7 +1,8 @@
 """Recomputes every access grant from its sources and compares it with what is stored.
 
 Sources of truth:
-- a membership puts its user in its organization's group (and nothing else does);
+- a membership puts its user in its organization's group (and nothing else does; a group
+  ``org:<slug>`` whose organization is gone has no members);
 - a client is granted (view, change) to its center's group, and to no other group or user;
 - a referral is granted (view, change) to its sending center's group, and to its agency's
   group while ``referrals.access.agency_may_hold_grant`` says so (not cancelled, consent not
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from casework.models import Client, Consent, Membership, User
 from casework.models.permissions import ClientGroupObjectPermission, ClientUserObjectPermission
@@ -56,10 +58,11 @@ def _expected_members() -> set[tuple[int, int]]:
 
 
 def _actual_members() -> set[tuple[int, int]]:
+    """Members of organization groups, including a group left behind by an organization
+    deleted around the services (named ``org:...``, no organization): all of those are extra."""
     through = User.groups.through
-    return set(
-        through.objects.filter(group__organization__isnull=False).values_list("user_id", "group_id")
-    )
+    organization_groups = Q(group__organization__isnull=False) | Q(group__name__startswith="org:")
+    return set(through.objects.filter(organization_groups).values_list("user_id", "group_id"))
 
 
 def _expected_client_grants() -> set[tuple[int, int, str]]:

@@ -415,3 +415,19 @@ def test_deleting_an_unused_program_in_the_admin_records_the_admin(client, admin
     assert not Program.objects.filter(pk=program.pk).exists()
     assert Program.history.get(id=program.pk, history_type="-").history_user == admin_user
     check_access_is_clean()
+
+
+def test_check_access_finds_members_of_an_organization_deleted_around_the_services(personas):
+    group = personas.agency_y.group
+    # A raw DELETE: the memberships cascade, the permission group and its members stay.
+    Organization.objects.filter(pk=personas.agency_y.pk).delete()
+    assert personas.partner_y.groups.filter(pk=group.pk).exists()
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="differences found"):
+        call_command("check_access", stdout=out)
+    assert f"extra group member: user {personas.partner_y.pk} in org:agency-y" in out.getvalue()
+
+    call_command("check_access", "--fix", stdout=io.StringIO())
+    check_access_is_clean()
+    assert not personas.partner_y.groups.exists()
