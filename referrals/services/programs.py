@@ -7,8 +7,10 @@ progress) move with it in the same transaction (``referrals_follow_program``):
 - the referral's ``agency`` becomes the program's new agency (history with the actor);
 - the old agency's grant is removed and its emailed answer links are revoked;
 - the new agency is granted only if the referral's consent names it
-  (``referral_sync_agency``); otherwise only the sending center sees the referral until a
-  consent naming the new agency is recorded (``consent_update`` then grants it at once);
+  (``referral_sync_agency``), and is then told as of a new referral (its staff, and its
+  address with an answer link, after commit); otherwise only the sending center sees the
+  referral until a consent naming the new agency is recorded (``consent_update`` then grants
+  it at once);
 - the assignee (a colleague at the old agency) is cleared;
 - the packet is rendered again, since both copies name the agency, its address and contact.
 
@@ -26,6 +28,8 @@ from casework.models import User
 from referrals.access import referral_revoke_agency, referral_sync_agency
 from referrals.models import PacketStatus, Program, Referral
 from referrals.models.referral import OPEN_STATUSES
+
+from . import notifications
 
 # Recorded as the history's change reason on each referral that moved with its program.
 MOVED_WITH_PROGRAM = "moved with its program"
@@ -88,7 +92,9 @@ def referrals_follow_program(
         referral._history_user = actor
         referral._change_reason = reason
         referral.save(update_fields=["agency", "assigned_to"])
-        referral_sync_agency(referral=referral)
+        if referral_sync_agency(referral=referral):
+            # New to this agency: its staff (and its address, with an answer link) are told.
+            notifications.after_commit(notifications.notify_new_referral, referral.pk)
         if referral.packet_status != PacketStatus.FAILED:
             packet_schedule(referral=referral, actor=actor)
     return len(referrals)

@@ -6,13 +6,15 @@ or, after a move made around the services, finds the stale referrals and ``--fix
 
 import io
 import json
+import re
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from casework.services import consent_update
+from casework.services import consent_update, organization_update
 from referrals.links import LinkRevokeReason, referral_link_issue
 from referrals.models import PacketStatus, Program, Referral, ReferralStatus
 from referrals.models.referral import ReferralGroupObjectPermission
@@ -140,6 +142,52 @@ def test_the_old_agencys_assignee_and_answer_links_end(personas):
     assert link.revoked_at is not None
     assert link.revoked_reason == LinkRevokeReason.PROGRAM_MOVED
     check_access_is_clean()
+
+
+ANSWER_URL = re.compile(r"https?://\S+/referrals/answer/(?P<code>[^/\s]+)/(?P<token>[^/\s]+)/")
+
+
+def test_the_new_agency_is_told_and_answers_from_its_email(
+    client, personas, django_capture_on_commit_callbacks
+):
+    address = "intake@agency-y.example.org"
+    organization_update(actor=None, organization=personas.agency_y, email=address)
+    referral = make_referral(personas)
+    name_both_agencies(personas, referral)
+    mail.outbox.clear()
+
+    program = referral.program
+    program.agency = personas.agency_y
+    with django_capture_on_commit_callbacks(execute=True):
+        program_save(actor=personas.outsider, program=program)
+
+    told = {address for m in mail.outbox for address in m.to}
+    assert {personas.partner_y.email, address} <= told
+    assert personas.partner_x.email not in told
+    (message,) = [m for m in mail.outbox if m.to == [address]]
+    match = ANSWER_URL.search(message.body)
+    assert match and match["code"] == referral.reference_code
+    answer = reverse("referrals:answer", args=[match["code"], match["token"]])
+    response = client.post(f"{answer}do/accept/", {"note": "We run it now."})
+    assert response.status_code == 200
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+
+
+def test_an_agency_the_consent_does_not_name_is_not_told(
+    personas, django_capture_on_commit_callbacks
+):
+    referral = make_referral(personas)  # the consent names Agency X only
+    mail.outbox.clear()
+    program = referral.program
+    program.agency = personas.agency_y
+    with django_capture_on_commit_callbacks(execute=True):
+        program_save(actor=personas.outsider, program=program)
+
+    referral.refresh_from_db()
+    assert referral.agency == personas.agency_y  # moved, but waiting for a consent
+    assert personas.partner_y.email not in {a for m in mail.outbox for a in m.to}
+    assert mail.outbox == []
 
 
 def test_moving_a_program_by_hsds_import_moves_its_referrals(client, personas, tmp_path):
