@@ -1,9 +1,12 @@
 """Django admin for administrators: organizations, people, clients, consents, the access log.
 
 Every save and delete here goes through casework.services with the admin user as actor, so
-the grants follow in the same transaction and the history records who did it (memberships,
-clients, consents). The access log is read-only: no one adds, changes or deletes its rows, not
-even a superuser. Reading a client's or consent's change page is logged like any other read.
+the grants follow in the same transaction and the history records who did it (organizations,
+memberships, clients, consents, two-factor devices). ``ServiceAdminMixin`` is the shared shape:
+a model admin names its services and the admin's save, delete and bulk delete call them.
+
+The access log is read-only: no one adds, changes or deletes its rows, not even a superuser.
+Reading a client's or consent's change page is logged like any other read.
 """
 
 from django import forms
@@ -22,8 +25,49 @@ from .models import (
     HouseholdMember,
     Membership,
     Organization,
+    TOTPDevice,
     User,
 )
+from .two_factor import totp_device_remove
+
+
+class ServiceAdminMixin:
+    """Admin saves and deletes through services, with the admin user as actor.
+
+    A subclass defines ``service_save(request, obj, form, change)`` (returns the saved object)
+    and, if it allows deletion, ``service_delete(request, obj)``. Django's own
+    ``obj.save()``/``obj.delete()`` are never called, so nothing bypasses the grants or the
+    history, and the bulk "delete selected" action goes through the service one row at a time.
+    """
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_save(request, obj, form, change)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.service_delete(request, obj)
+
+    def service_save(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def service_delete(self, request, obj):
+        raise NotImplementedError
+
+    @staticmethod
+    def changed_fields(form, model) -> dict:
+        """The form's changed values of ``model``'s own columns (what the service updates)."""
+        columns = {f.name for f in model._meta.concrete_fields}
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in columns}
+
+    @staticmethod
+    def form_fields(form, model) -> dict:
+        """Every value of ``model``'s own columns in the form (for a create)."""
+        columns = {f.name for f in model._meta.concrete_fields}
+        return {name: value for name, value in form.cleaned_data.items() if name in columns}
 
 
 def _save_memberships(request, formset) -> None:
@@ -69,39 +113,70 @@ class OrganizationMembershipInline(admin.TabularInline):
     verbose_name_plural = _("people")
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "email",
+            "phone",
+            "website",
+            "address",
+            "zip_code",
+            "description",
+            "is_active",
+            "answer_channel",
+        ]
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        problem = services.organization_kind_problem(organization=self.instance, kind=kind)
+        if problem:
+            raise forms.ValidationError(problem)
+        return kind
+
+
 @admin.register(Organization)
-class OrganizationAdmin(MembershipFormsetMixin, admin.ModelAdmin):
+class OrganizationAdmin(ServiceAdminMixin, MembershipFormsetMixin, SimpleHistoryAdmin):
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "zip_code", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OrganizationMembershipInline]
 
+    def service_save(self, request, obj, form, change):
+        if change:
+            fields = self.changed_fields(form, Organization)
+            return services.organization_update(actor=request.user, organization=obj, **fields)
+        return services.organization_create(
+            actor=request.user, **self.form_fields(form, Organization)
+        )
+
+    def service_delete(self, request, obj):
+        services.organization_delete(actor=request.user, organization=obj)
+
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user", "organization"]
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         if change:
-            fields = {name: form.cleaned_data[name] for name in form.changed_data}
-            saved = services.membership_update(actor=request.user, membership=obj, **fields)
-        else:
-            saved = services.membership_create(
-                actor=request.user, user=obj.user, organization=obj.organization, role=obj.role
-            )
-        obj.pk = saved.pk
+            fields = self.changed_fields(form, Membership)
+            return services.membership_update(actor=request.user, membership=obj, **fields)
+        return services.membership_create(
+            actor=request.user, user=obj.user, organization=obj.organization, role=obj.role
+        )
 
-    def delete_model(self, request, obj):
+    def service_delete(self, request, obj):
         services.membership_end(membership=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset.select_related("user", "organization"):
-            services.membership_end(membership=membership, actor=request.user)
 
 
 # Organization groups are managed through memberships only, never edited by hand.
@@ -148,11 +223,7 @@ class ClientAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the services: a new client is granted to its center, a moved one moves.
-        fields = {
-            name: form.cleaned_data[name]
-            for name in form.changed_data
-            if name in {f.name for f in Client._meta.concrete_fields}
-        }
+        fields = ServiceAdminMixin.changed_fields(form, Client)
         if change:
             services.client_update(actor=request.user, client=obj, **fields)
         else:
@@ -259,6 +330,37 @@ class ConsentAdmin(SimpleHistoryAdmin):
             ngettext("%(n)d consent revoked.", "%(n)d consents revoked.", revoked) % {"n": revoked},
             messages.SUCCESS,
         )
+
+
+class TOTPDeviceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    """Two-factor devices: listed and removable (a lost phone), never shown or edited.
+
+    The secret key is not displayed anywhere, not even to a superuser, and there is no QR-code
+    view: whoever saw it could sign in as the owner. Devices are added only by their owner
+    (Account › Two-factor sign-in). Removal goes through ``totp_device_remove``, so the
+    history names the administrator who removed whose device. Replaces django-otp's admin.
+    """
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def service_delete(self, request, obj):
+        totp_device_remove(device=obj, actor=request.user)
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)  # django-otp's own admin shows the secret key
+admin.site.register(TOTPDevice, TOTPDeviceAdmin)
 
 
 def log_admin_read(request, object_type: str, object_id, client_id) -> None:

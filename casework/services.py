@@ -38,10 +38,72 @@ def _save_as(instance, actor, **kwargs) -> None:
 
 
 @transaction.atomic
-def organization_create(*, name: str, slug: str, kind: str, **fields) -> Organization:
+def organization_create(
+    *, name: str, slug: str, kind: str, actor: User | None = None, **fields
+) -> Organization:
+    """Creates an organization and its permission group (``org:<slug>``), with history."""
     organization = Organization(name=name, slug=slug, kind=kind, **fields)
+    organization._history_user = actor
     organization.save()
     return organization
+
+
+def organization_kind_problem(*, organization: Organization, kind: str) -> str | None:
+    """Why ``organization`` may not become ``kind``, or None. Clients, referrals, programs and
+    consents rest on an organization being a center or an agency, so once any exists the
+    kind is fixed (grants and consents would silently stop meaning what they said)."""
+    if not organization.pk or kind == organization.kind:
+        return None
+    in_use = (
+        organization.clients.exists()
+        or organization.consents_received.exists()
+        or organization.referrals_sent.exists()
+        or organization.referrals_received.exists()
+        or organization.programs.exists()
+    )
+    if in_use:
+        return _(
+            "This organization has clients, consents, referrals or programs, so its kind "
+            "cannot change. Create a new organization instead."
+        )
+    return None
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: User | None, organization: Organization, **fields
+) -> Organization:
+    """Changes an organization (history with ``actor``). Its kind is fixed once anything rests
+    on it (``organization_kind_problem``); a new short name renames its permission group."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    problem = organization_kind_problem(
+        organization=organization, kind=fields.get("kind", organization.kind)
+    )
+    if problem:
+        raise ValidationError({"kind": problem})
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    _save_as(organization, actor)
+    group_name = f"org:{organization.slug}"
+    if organization.group.name != group_name:
+        organization.group.name = group_name
+        organization.group.save(update_fields=["name"])
+    return organization
+
+
+@transaction.atomic
+def organization_delete(*, actor: User | None, organization: Organization) -> None:
+    """Deletes an organization that nothing protects (clients, referrals and programs do):
+    each membership ends through ``membership_end`` (its members leave the group, with
+    history), then the organization (history with ``actor``) and its permission group, whose
+    object grants go with it."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    for membership in organization.memberships.select_related("user"):
+        membership_end(membership=membership, actor=actor)
+    group = organization.group
+    organization._history_user = actor
+    organization.delete()
+    group.delete()
 
 
 def sync_organization_groups(*, user: User) -> None:

@@ -79,6 +79,15 @@ def totp_devices_remove(*, user, actor) -> int:
     return removed
 
 
+def totp_device_remove(*, device: TOTPDevice, actor) -> None:
+    """Removes one device (an administrator resetting a lost phone); the history records who
+    removed whose device. The owner is asked to set two-factor up again if their role needs
+    it, at their next sign-in."""
+    with transaction.atomic():
+        device._history_user = actor
+        device.delete()
+
+
 STATE_SESSION = "casebridge_two_factor"
 STATE_NONE, STATE_VERIFY, STATE_SETUP = "none", "verify", "setup"
 

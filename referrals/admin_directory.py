@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from casework.admin import ServiceAdminMixin
 from casework.models.choices import LANGUAGE_AUTONYMS
 
 from .eligibility.catalogue import FACTS, OPERATORS_FOR_KIND
@@ -30,6 +31,7 @@ from .models import (
     ServiceAtLocation,
 )
 from .models.directory import DIRECTORY_LANGUAGES
+from .services.programs import program_delete, program_save
 
 
 def _translation_field_name(language: str, field: str) -> str:
@@ -134,7 +136,10 @@ class ServiceAtLocationInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    """Saves and deletes through ``program_save``/``program_delete``: a program moved to
+    another agency takes its open referrals, and the access to them, along at once."""
+
     form = translations_form(Program)
     list_display = (
         "name",
@@ -184,6 +189,12 @@ class ProgramAdmin(SimpleHistoryAdmin):
         ),
         *translation_fieldsets(Program),
     )
+
+    def service_save(self, request, obj, form, change):
+        return program_save(actor=request.user, program=obj)
+
+    def service_delete(self, request, obj):
+        program_delete(actor=request.user, program=obj)
 
 
 @admin.register(Location)

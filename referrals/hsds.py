@@ -55,6 +55,7 @@ from casework.models.intake import Need
 from . import hsds_read
 from .eligibility.catalogue import Operator
 from .models import CapacityStatus, Criterion, Location, Program, RuleSet, ServiceAtLocation
+from .services.programs import program_save
 
 HSDS_VERSION = "3.0"
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
@@ -866,7 +867,7 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
                     f"another organization is already named “{fields['name']}”",
                 )
             org = casework_services.organization_create(
-                kind=OrganizationKind.PARTNER_AGENCY, **fields, **keep_id
+                kind=OrganizationKind.PARTNER_AGENCY, actor=actor, **fields, **keep_id
             )
             changes.append(f"create organization “{org.name}” ({oid})")
         else:
@@ -905,7 +906,8 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
         created = program.pk is None
         changed = _apply(program, fields, actor)
         if created or changed:
-            program.save()
+            # A program moved to another agency takes its open referrals (and access) along.
+            program_save(actor=actor, program=program)
             verb = "create" if created else "update"
             detail = "" if created else ": " + ", ".join(changed)
             changes.append(f"{verb} service “{program.name}” ({sid}){detail}")

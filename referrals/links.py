@@ -51,6 +51,7 @@ class LinkRevokeReason(StrEnum):
     CANCELLED = "cancelled"
     CONSENT_REVOKED = "consent_revoked"
     STAFF = "staff"
+    PROGRAM_MOVED = "program_moved"  # the program (and its open referrals) went to another agency
 
 
 def link_problem_message(problem: LinkProblem) -> str:

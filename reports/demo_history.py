@@ -14,12 +14,15 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from casework.models import Client, Consent, Membership, Role
+from casework.models.permissions import ClientGroupObjectPermission
 from referrals.models import Program, Referral, ReferralEvent, ReferralStatus
+from referrals.models.referral import ReferralGroupObjectPermission
 from referrals.services import notifications, referrals_follow_up
 
 HISTORY_CLIENTS = 250
@@ -170,6 +173,7 @@ def seed_demo(*, city, stdout=None) -> int:
                 for event in moves[r.reference_code]
             ]
         )
+        _grant(clients)
         # Reminders and overdue marks for the recent ones still waiting, as the daily job would.
         with notifications.notifications_muted():
             referrals_follow_up(now=now)
@@ -179,6 +183,48 @@ def seed_demo(*, city, stdout=None) -> int:
         stdout.write(f"Demo referral history ready ({made} referrals over {WEEKS} weeks).")
     _refresh_rollups()
     return made
+
+
+def _grant(clients) -> None:
+    """The grants the services would have made, in bulk: each client to its center's group;
+    each referral to its sending center's group and, unless cancelled, its agency's (every
+    history consent names every demo agency and none is revoked). ``check_access`` agrees."""
+    perms = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.filter(
+            codename__in=["view_client", "change_client", "view_referral", "change_referral"]
+        ).select_related("content_type")
+    }
+    client_perms = [perms["casework", "view_client"], perms["casework", "change_client"]]
+    referral_perms = [perms["referrals", "view_referral"], perms["referrals", "change_referral"]]
+    ClientGroupObjectPermission.objects.bulk_create(
+        [
+            ClientGroupObjectPermission(
+                content_object_id=pk, group_id=group_id, permission=permission
+            )
+            for pk, group_id in Client.objects.filter(pk__in=[c.pk for c in clients]).values_list(
+                "pk", "center__group_id"
+            )
+            for permission in client_perms
+        ]
+    )
+    rows = Referral.objects.filter(client__in=clients).values_list(
+        "pk", "status", "sending_center__group_id", "agency__group_id"
+    )
+    ReferralGroupObjectPermission.objects.bulk_create(
+        [
+            ReferralGroupObjectPermission(
+                content_object_id=pk, group_id=group_id, permission=permission
+            )
+            for pk, status, center_group, agency_group in rows
+            for group_id in (
+                [center_group]
+                if status == ReferralStatus.CANCELLED
+                else [center_group, agency_group]
+            )
+            for permission in referral_perms
+        ]
+    )
 
 
 def _refresh_rollups() -> None:

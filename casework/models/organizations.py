@@ -69,6 +69,8 @@ class Organization(models.Model):
     hsds_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organization")

@@ -17,6 +17,7 @@ from .lifecycle import (
     referral_transition,
     referrals_revoke_for_consent,
 )
+from .programs import program_delete, program_save, referrals_follow_program
 
 __all__ = [
     "LEGAL_MOVES",
@@ -25,6 +26,8 @@ __all__ = [
     "actions_available",
     "add_business_days",
     "agency_colleagues",
+    "program_delete",
+    "program_save",
     "referral_accept",
     "referral_assign",
     "referral_cancel",
@@ -34,6 +37,7 @@ __all__ = [
     "referral_send",
     "referral_start",
     "referral_transition",
+    "referrals_follow_program",
     "referrals_follow_up",
     "referrals_revoke_for_consent",
 ]

@@ -1,3 +1,5 @@
+import io
+
 from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
@@ -48,6 +50,17 @@ def test_seed_demo_makes_a_demo_city_and_a_second_run_duplicates_nothing(db, cap
     for username, _role, _org in demo.logins():
         assert username in out
     assert demo.demo_password() in out
+
+    # Every grant is the one the services would make, the history's bulk-made rows included:
+    # a navigator sees their own center's history clients.
+    report = io.StringIO()
+    call_command("check_access", stdout=report)
+    assert "match their sources" in report.getvalue()
+    client = history.select_related("center").first()
+    navigator = User.objects.get(
+        memberships__organization=client.center, memberships__role="navigator"
+    )
+    assert clients_visible_to(user=navigator).filter(pk=client.pk).exists()
 
 
 def test_demo_personas_sign_in_and_see_their_own_centers_clients(client, db):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from casework.models import Client, Consent, Membership
+from casework.models import Client, Consent, Membership, Organization
 from casework.models.permissions import ClientGroupObjectPermission
 from referrals.models import PacketStatus
 from referrals.models.referral import ReferralGroupObjectPermission
@@ -306,3 +306,128 @@ def test_consent_update_through_the_service_ends_a_removed_agencys_access(client
     )
     assert status(client, personas.partner_x, referral_url(referral)) == 200
     check_access_is_clean()
+
+
+# Organizations and programs in the admin ---------------------------------------------------
+
+
+def organization_change(client, admin_user, organization, **changes):
+    from tests.admin_forms import admin_form_data
+
+    login(client, admin_user)
+    url = reverse("admin:casework_organization_change", args=[organization.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, admin_form_data(page, **changes))
+
+
+def test_editing_an_organization_in_the_admin_records_the_admin(client, admin_user, personas):
+    make_referral(personas)
+    response = organization_change(
+        client, admin_user, personas.agency_x, phone="+1 408 555 0199", slug="agency-x-food"
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    agency = Organization.objects.get(pk=personas.agency_x.pk)
+    assert agency.phone == "+1 408 555 0199"
+    assert agency.group.name == "org:agency-x-food"  # the permission group follows the name
+    row = agency.history.first()
+    assert (row.history_user, row.history_type, row.phone) == (admin_user, "~", agency.phone)
+    check_access_is_clean()
+
+
+def test_an_organization_in_use_keeps_its_kind(client, admin_user, personas):
+    referral = make_referral(personas)
+    response = organization_change(client, admin_user, personas.agency_x, kind="community_center")
+
+    assert response.status_code == 200
+    assert "its kind cannot change" in response.content.decode()
+    assert Organization.objects.get(pk=personas.agency_x.pk).kind == "partner_agency"
+    assert status(client, personas.partner_x, referral_url(referral)) == 200
+    check_access_is_clean()
+
+
+def test_adding_an_organization_with_a_member_in_the_admin(client, admin_user, personas):
+    newcomer = UserFactory(username="newcomer")
+    login(client, admin_user)
+    data = {
+        "name": "Agency Z Housing",
+        "slug": "agency-z",
+        "kind": "partner_agency",
+        "answer_channel": "portal_and_email",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-user": newcomer.pk,
+        "memberships-0-role": "partner_staff",
+    }
+    response = client.post(reverse("admin:casework_organization_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    agency = Organization.objects.get(slug="agency-z")
+    assert agency.group.name == "org:agency-z"
+    assert list(newcomer.groups.all()) == [agency.group]
+    assert agency.history.get(history_type="+").history_user == admin_user
+    assert Membership.history.get(user_id=newcomer.pk).history_user == admin_user
+    check_access_is_clean()
+
+
+def test_deleting_an_organization_in_the_admin_ends_its_memberships(client, admin_user, personas):
+    agency = personas.agency_y
+    member = personas.partner_y
+    group_id = agency.group_id
+    login(client, admin_user)
+    url = reverse("admin:casework_organization_delete", args=[agency.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not Organization.objects.filter(pk=agency.pk).exists()
+    assert not member.groups.filter(pk=group_id).exists()
+    assert Organization.history.get(id=agency.pk, history_type="-").history_user == admin_user
+    ended = Membership.history.get(user_id=member.pk, history_type="-")
+    assert ended.history_user == admin_user
+    check_access_is_clean()
+
+
+def test_an_agency_with_referrals_cannot_be_deleted_in_the_admin(client, admin_user, personas):
+    referral = make_referral(personas)
+    login(client, admin_user)
+    url = reverse("admin:casework_organization_delete", args=[personas.agency_x.pk])
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 200  # the page lists what protects it
+    assert Organization.objects.filter(pk=personas.agency_x.pk).exists()
+    assert status(client, personas.partner_x, referral_url(referral)) == 200
+    check_access_is_clean()
+
+
+def test_deleting_an_unused_program_in_the_admin_records_the_admin(client, admin_user, personas):
+    from referrals.models import Program
+
+    from .packet_helpers import make_program
+
+    program = make_program(personas, name="Short-lived pilot")
+    login(client, admin_user)
+    url = reverse("admin:referrals_program_delete", args=[program.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not Program.objects.filter(pk=program.pk).exists()
+    assert Program.history.get(id=program.pk, history_type="-").history_user == admin_user
+    check_access_is_clean()
+
+
+def test_check_access_finds_members_of_an_organization_deleted_around_the_services(personas):
+    group = personas.agency_y.group
+    # A raw DELETE: the memberships cascade, the permission group and its members stay.
+    Organization.objects.filter(pk=personas.agency_y.pk).delete()
+    assert personas.partner_y.groups.filter(pk=group.pk).exists()
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="differences found"):
+        call_command("check_access", stdout=out)
+    assert f"extra group member: user {personas.partner_y.pk} in org:agency-y" in out.getvalue()
+
+    call_command("check_access", "--fix", stdout=io.StringIO())
+    check_access_is_clean()
+    assert not personas.partner_y.groups.exists()
