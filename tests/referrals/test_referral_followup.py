@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 
-from referrals.models import Referral
+from referrals.models import PacketStatus, Referral
 from referrals.services import add_business_days, referral_accept, referrals_follow_up
 from referrals.tasks import referrals_follow_up_task
 from tests.factories import UserFactory
@@ -218,5 +218,6 @@ def test_broker_down_still_sends_the_email_and_never_fails_the_send(
     monkeypatch.setattr(Task, "apply_async", broker_down)  # every task: emails and the packet
     with django_capture_on_commit_callbacks(execute=True):
         referral = send(personas, client_a)
-    assert Referral.objects.filter(pk=referral.pk).exists()
+    saved = Referral.objects.get(pk=referral.pk)
+    assert saved.packet_status == PacketStatus.PENDING  # left for the sweeper
     assert {m.to[0] for m in mail.outbox} == {personas.partner_x.email, personas.agency_x.email}
