@@ -1,8 +1,8 @@
 """Thin Celery tasks for webhooks (api.webhooks has the rules)."""
 
-import contextlib
-
 from celery import shared_task
+
+from casework import jobs
 
 from .models import DeliveryState, WebhookDelivery
 from .webhooks import webhook_deliver, webhooks_sweep
@@ -14,8 +14,7 @@ def webhook_deliver_task(delivery_id: int) -> str | None:
     state = webhook_deliver(delivery_id=delivery_id)
     if state == DeliveryState.PENDING and not webhook_deliver_task.app.conf.task_always_eager:
         eta = WebhookDelivery.objects.values_list("next_attempt_at", flat=True).get(pk=delivery_id)
-        with contextlib.suppress(Exception):  # broker down: the sweeper re-enqueues it
-            webhook_deliver_task.apply_async((delivery_id,), eta=eta)
+        jobs.enqueue(webhook_deliver_task, delivery_id, eta=eta)  # broker down: the sweeper
     return state
 
 

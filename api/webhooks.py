@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from casework import jobs
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 
 from .models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -145,7 +146,7 @@ def webhooks_record(*, referral: Referral, event_type: str, event=None) -> list[
         return []
     created = WebhookDelivery.objects.bulk_create(deliveries)
     ids = [d.pk for d in created]
-    transaction.on_commit(lambda: [dispatch(delivery_id) for delivery_id in ids])
+    transaction.on_commit(lambda: [dispatch(delivery_id) for delivery_id in ids], robust=True)
     return created
 
 
@@ -168,17 +169,15 @@ def webhooks_emit_message_added(*, referral: Referral, message_id: int | str) ->
 # Sending ---------------------------------------------------------------------------------
 
 
-def dispatch(delivery_id: int) -> None:
-    """Hands one delivery to the worker; never raises, never waits for the endpoint."""
+def dispatch(delivery_id: int) -> bool:
+    """Hands one delivery to the worker; never raises, never waits for the endpoint. Returns
+    False when the broker is down (the sweeper sends it later)."""
     from .tasks import webhook_deliver_task
 
-    try:
-        if webhook_deliver_task.app.conf.task_always_eager and settings.WEBHOOK_EAGER_IN_THREAD:
-            threading.Thread(target=_deliver_in_thread, args=(delivery_id,), daemon=True).start()
-        else:
-            webhook_deliver_task.apply_async((delivery_id,))
-    except Exception:  # broker down: the sweeper sends it later
-        logger.warning("webhook delivery %s not enqueued", delivery_id, exc_info=True)
+    if webhook_deliver_task.app.conf.task_always_eager and settings.WEBHOOK_EAGER_IN_THREAD:
+        threading.Thread(target=_deliver_in_thread, args=(delivery_id,), daemon=True).start()
+        return True
+    return jobs.enqueue(webhook_deliver_task, delivery_id)
 
 
 def _deliver_in_thread(delivery_id: int) -> None:
@@ -210,14 +209,22 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=seconds)
 
 
-def _claim(delivery_id: int, now) -> bool:
-    return bool(
-        WebhookDelivery.objects.filter(
-            pk=delivery_id, state=DeliveryState.PENDING, subscription__is_active=True
-        )
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=DeliveryState.SENDING, last_attempt_at=now)
+def delivery_lease() -> jobs.Lease:
+    """A delivery being sent for longer than STALE_SENDING lost its worker."""
+    return jobs.Lease(
+        status="state",
+        pending=DeliveryState.PENDING,
+        running=DeliveryState.SENDING,
+        claimed_at="last_attempt_at",
+        length=STALE_SENDING,
     )
+
+
+def _claim(delivery_id: int, now) -> bool:
+    due = WebhookDelivery.objects.filter(subscription__is_active=True).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return jobs.claim(due, delivery_id, lease=delivery_lease(), now=now) is not None
 
 
 def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -> str | None:
@@ -276,18 +283,17 @@ def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -
 
 
 def webhooks_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Beat: frees stale claims and re-enqueues due deliveries (their message may be lost)."""
+    """Beat: re-enqueues due deliveries (their message may be lost) and stale claims (their
+    worker died; the claim takes them over). Returns how many were enqueued."""
+    from .tasks import webhook_deliver_task
+
     now = now or timezone.now()
-    WebhookDelivery.objects.filter(
-        state=DeliveryState.SENDING, last_attempt_at__lt=now - STALE_SENDING
-    ).update(state=DeliveryState.PENDING, next_attempt_at=now)
-    due = list(
-        WebhookDelivery.objects.filter(
-            state=DeliveryState.PENDING, next_attempt_at__lte=now, subscription__is_active=True
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for delivery_id in due:
-        dispatch(delivery_id)
-    return len(due)
+    return jobs.sweep(
+        webhook_deliver_task,
+        WebhookDelivery.objects.filter(subscription__is_active=True),
+        lease=delivery_lease(),
+        stuck=Q(state=DeliveryState.PENDING, next_attempt_at__lte=now),
+        now=now,
+        order_by="next_attempt_at",
+        publish=dispatch,
+    ).enqueued

@@ -7,9 +7,11 @@ development with a generated secret key).
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.tzcrontab import TzAwareCrontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -286,6 +288,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True  # the database row is the source of truth for each job
 CELERY_RESULT_BACKEND = None
+# No results are kept, so beat adds no celery.backend_cleanup entry of its own.
+CELERY_RESULT_EXPIRES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -338,6 +342,45 @@ PACKET_PENDING_GRACE_SECONDS = env.int("PACKET_PENDING_GRACE_SECONDS", default=1
 PACKET_MAX_ATTEMPTS = 5
 # Test-only: slows every render so a test can kill a worker mid-render. Never set in production.
 PACKET_RENDER_DELAY_SECONDS = env.float("PACKET_RENDER_DELAY_SECONDS", default=0)
+# With the 20 s lease, a packet whose worker died is rendered again within ~45 s.
+PACKET_SWEEP_EVERY_SECONDS = 20
+
+# Every periodic task, declared once (docs/jobs.md). Beat runs django-celery-beat's
+# DatabaseScheduler, which writes these entries into its tables (by name) each time it starts;
+# the admin shows them. Names are stable: renaming one leaves the old row behind.
+# ``expire_seconds``: a run the workers could not take before the next one is pointless.
+BUSINESS_TIME_ZONE = ZoneInfo("America/Los_Angeles")
+CELERY_BEAT_SCHEDULE = {
+    "referrals: re-enqueue stuck packets (every 20 seconds)": {
+        "task": "referrals.packets_sweep",
+        "schedule": timedelta(seconds=PACKET_SWEEP_EVERY_SECONDS),
+        "options": {"expire_seconds": PACKET_SWEEP_EVERY_SECONDS - 5},
+    },
+    "referrals: daily follow-up (reminders, overdue)": {
+        "task": "referrals.follow_up",
+        # Business days, 08:00 local: reminders after 2 business days, overdue after 5.
+        "schedule": TzAwareCrontab(minute="0", hour="8", day_of_week="1-5", tz=BUSINESS_TIME_ZONE),
+        "options": {"expire_seconds": 6 * 60 * 60},
+    },
+    "reports: weekly report (Mondays 07:00 Los Angeles)": {
+        "task": "reports.schedule_weekly_report",
+        "schedule": TzAwareCrontab(minute="0", hour="7", day_of_week="1", tz=BUSINESS_TIME_ZONE),
+    },
+    "reports: weekly roll-ups of recent weeks (nightly 02:30 Los Angeles)": {
+        "task": "reports.rollup_recent_weeks",
+        "schedule": TzAwareCrontab(minute="30", hour="2", tz=BUSINESS_TIME_ZONE),
+    },
+    "reports: sweep stale report runs (every 5 minutes)": {
+        "task": "reports.sweep_report_runs",
+        "schedule": timedelta(minutes=5),
+        "options": {"expire_seconds": 240},
+    },
+    "api: webhook deliveries sweeper": {
+        "task": "api.webhooks_sweep",
+        "schedule": timedelta(minutes=5),
+        "options": {"expire_seconds": 300},
+    },
+}
 
 # Logs: LOG_FORMAT=json (production, `make serve`, deploy/) writes one JSON object per line
 # with the request id of the request being served (casework.logging); "plain" is for a

@@ -80,9 +80,10 @@ def referral_message_add(
     message._history_user = actor
     message._history_date = now
     message.save()
+    from . import tasks
     from .services import notifications
 
-    notifications.after_commit(notifications.notify_message_added, message.pk)
+    notifications.after_commit(tasks.notify_message_added_task, message.pk)
     transaction.on_commit(
         lambda: referral_message_added.send_robust(sender=ReferralMessage, message=message),
         robust=True,

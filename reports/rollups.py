@@ -246,14 +246,17 @@ def _enqueue(weeks: list[str]) -> None:
     logged, never raised (the nightly job catches up)."""
     from django.core.cache import cache
 
+    from casework import jobs
+
     from .tasks import rollup_weeks_task
 
     try:
         fresh = [w for w in weeks if cache.add(pending_key(w), 1, COALESCE_SECONDS * 5)]
-        if fresh:
-            rollup_weeks_task.apply_async((fresh,), countdown=COALESCE_SECONDS)
     except Exception:
-        logger.warning("could not enqueue the roll-up of weeks %s", weeks, exc_info=True)
+        logger.warning("could not mark weeks %s for their roll-up", weeks, exc_info=True)
+        return
+    if fresh:
+        jobs.enqueue(rollup_weeks_task, fresh, countdown=COALESCE_SECONDS)
 
 
 def referral_saved(sender, instance, **kwargs) -> None:

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from casework import jobs
 from casework.models import Membership, Role, User
 from casework.validation import date_bounds, date_range_message
 
@@ -25,6 +26,7 @@ from .metrics import ReportFilters, build_report
 from .models import ReportRun, RunKind, RunState
 from .presentation import present
 from .rendering import report_csv, report_pdf
+from .tasks import report_run_task
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +56,15 @@ def week_filters(week_start: datetime.date) -> ReportFilters:
     return ReportFilters(start=week_start, end=week_start + datetime.timedelta(days=6))
 
 
-def _enqueue(run_id: int) -> None:
-    """Publish the run task; a broker outage is logged, never raised: the row stays pending
-    and the sweeper enqueues it again."""
-    from .tasks import report_run_task
-
-    try:
-        report_run_task.apply_async(args=[run_id])
-    except Exception:  # kombu/redis raise many types
-        logger.warning(
-            "report run %s: could not enqueue, the sweeper will retry", run_id, exc_info=True
-        )
+def run_lease() -> jobs.Lease:
+    """A running run not finished within RUNNING_GRACE lost its worker and may be claimed again."""
+    return jobs.Lease(
+        status="state",
+        pending=RunState.PENDING,
+        running=RunState.RUNNING,
+        claimed_at="started_at",
+        length=RUNNING_GRACE,
+    )
 
 
 def report_run_request(
@@ -108,19 +108,15 @@ def report_run_request(
                 return active
             run = ReportRun.objects.create(kind=kind, week_start=week_start, requested_by=actor)
         if enqueue:
-            run_id = run.pk
-            transaction.on_commit(lambda: _enqueue(run_id), robust=True)
+            jobs.enqueue_on_commit(report_run_task, run.pk)
     return run
 
 
 def _claim(run_id: int) -> bool:
-    claimed = ReportRun.objects.filter(pk=run_id, state=RunState.PENDING).update(
-        state=RunState.RUNNING,
-        started_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        error="",
+    return (
+        jobs.claim(ReportRun.objects, run_id, lease=run_lease(), attempts="attempts", error="")
+        is not None
     )
-    return claimed == 1
 
 
 def report_run_execute(*, run_id: int) -> bool:
@@ -213,33 +209,25 @@ def weekly_report_schedule(*, today: datetime.date | None = None) -> ReportRun:
 
 
 def report_runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Re-enqueues runs left pending, returns runs whose worker died to pending (or failed
-    after MAX_ATTEMPTS), and retries managers' emails for ready scheduled runs."""
+    """Re-enqueues runs left pending and runs whose worker died (their claim is taken over, or
+    they fail after MAX_ATTEMPTS), and retries managers' emails for ready scheduled runs."""
     now = now or timezone.now()
-    stale_running = ReportRun.objects.filter(
-        state=RunState.RUNNING, started_at__lt=now - RUNNING_GRACE
+    swept = jobs.sweep(
+        report_run_task,
+        ReportRun.objects,
+        lease=run_lease(),
+        stuck=Q(state=RunState.PENDING, requested_at__lt=now - PENDING_GRACE),
+        now=now,
+        attempts="attempts",
+        max_attempts=MAX_ATTEMPTS,
+        give_up={
+            "state": RunState.FAILED,
+            "finished_at": now,
+            "error": _("The report could not be finished after %(n)s attempts.")
+            % {"n": MAX_ATTEMPTS},
+        },
+        order_by="requested_at",
     )
-    failed = stale_running.filter(attempts__gte=MAX_ATTEMPTS).update(
-        state=RunState.FAILED,
-        finished_at=now,
-        error=_("The report could not be finished after %(n)s attempts.") % {"n": MAX_ATTEMPTS},
-    )
-    reset = stale_running.filter(attempts__lt=MAX_ATTEMPTS).update(
-        state=RunState.PENDING, requested_at=now
-    )
-    pending_ids = list(
-        ReportRun.objects.filter(
-            state=RunState.PENDING, requested_at__lt=now - PENDING_GRACE
-        ).values_list("pk", flat=True)
-    )
-    # Also the runs just reset above (their requested_at is now).
-    pending_ids += list(
-        ReportRun.objects.filter(state=RunState.PENDING, requested_at=now).values_list(
-            "pk", flat=True
-        )
-    )
-    for run_id in dict.fromkeys(pending_ids):
-        _enqueue(run_id)
     unnotified = list(
         ReportRun.objects.filter(
             kind=RunKind.SCHEDULED, state=RunState.READY, managers_notified_at__isnull=True
@@ -248,8 +236,8 @@ def report_runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
     for run_id in unnotified:
         managers_notify(run_id=run_id)
     return {
-        "requeued": len(set(pending_ids)),
-        "reset": reset,
-        "failed": failed,
+        "requeued": swept.enqueued,
+        "reset": swept.expired,
+        "failed": swept.failed,
         "notified": len(unnotified),
     }

@@ -80,6 +80,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def start_beat(transactional_db):
+    """Starts beat's scheduler as ``celery beat`` does (the Procfile's DatabaseScheduler): it
+    writes every CELERY_BEAT_SCHEDULE entry into django-celery-beat's tables. Call it again to
+    start beat again. (It commits and closes old connections, so the test is transactional.)"""
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from config.celery import app
+
+    return lambda: DatabaseScheduler(app=app)
+
+
+@pytest.fixture
 def personas(db) -> Personas:
     return make_personas()
 

@@ -1,16 +1,14 @@
 from django.db import migrations
 
 
-def create_periodic_task(apps, schema_editor):
-    from api.schedule import ensure_webhook_sweeper
-
-    ensure_webhook_sweeper(apps)
-
-
 class Migration(migrations.Migration):
+    """Used to write the beat entry for the webhook sweeper into django-celery-beat's tables.
+    Every periodic task is now declared in CELERY_BEAT_SCHEDULE (config/settings.py), which
+    beat's DatabaseScheduler writes into those tables, under the same names, when it starts."""
+
     dependencies = [
         ("api", "0001_api_tokens_and_webhooks"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_periodic_task, migrations.RunPython.noop)]
+    operations = []

@@ -1,16 +1,15 @@
 from django.db import migrations
 
 
-def create_periodic_task(apps, schema_editor):
-    from referrals.schedule import ensure_follow_up_periodic_task
-
-    ensure_follow_up_periodic_task(apps)
-
-
 class Migration(migrations.Migration):
+    """Used to write the beat entry for the daily referral follow-up into django-celery-beat's
+    tables. Every periodic task is now declared in CELERY_BEAT_SCHEDULE (config/settings.py),
+    which beat's DatabaseScheduler writes into those tables, under the same names, when it
+    starts."""
+
     dependencies = [
         ("referrals", "0004_packet_sweeper"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_periodic_task, migrations.RunPython.noop)]
+    operations = []

@@ -8,9 +8,11 @@ are rendered again; ready ones are left alone, so seeding twice renders nothing 
 
 from django.conf import settings
 
+from casework import jobs
 from referrals.models import PacketStatus, Referral
 
-from .services import _enqueue, packet_render
+from .services import packet_render
+from .tasks import packet_render_task
 
 
 def seed_demo(*, city, stdout=None) -> int:
@@ -26,12 +28,10 @@ def seed_demo(*, city, stdout=None) -> int:
         referrals.filter(packet_status=PacketStatus.FAILED).update(
             packet_status=PacketStatus.PENDING, packet_error=""
         )
-    done = 0
-    for referral_id in ids:
-        if in_process:
-            done += packet_render(referral_id=referral_id)
-        else:
-            done += _enqueue(referral_id)
+    if in_process:
+        done = sum(packet_render(referral_id=referral_id) for referral_id in ids)
+    else:
+        done = jobs.publish_each(packet_render_task, ids)
     if stdout is not None:
         # Most packets were rendered (or queued) as the demo referrals were sent; say so.
         all_demo = Referral.objects.filter(client__in=city.clients)

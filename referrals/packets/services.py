@@ -8,8 +8,8 @@ Every transition is a conditional UPDATE (a claim), so a duplicate or redelivere
 rerun, or a sweeper re-enqueue never renders a packet twice: whoever changes the row goes on,
 everyone else does nothing.
 
-A rendering claim is a lease: ``packet_started_at`` is renewed every few seconds by the render
-that holds it (``_ClaimHeartbeat``), so a claim not renewed for ``PACKET_STALE_SECONDS`` (20 s)
+A rendering claim is a lease (casework/jobs.py): ``packet_started_at`` is renewed every few
+seconds by the render that holds it, so a claim not renewed for ``PACKET_STALE_SECONDS`` (20 s)
 belongs to a worker that died (killed, out of memory, machine lost) and may be claimed again;
 the sweeper (every 20 s) re-enqueues it. A packet whose worker died mid-render is therefore
 rendered again within about 45 s (tests/celery/test_worker_killed.py), however long a live
@@ -18,7 +18,6 @@ taken over too.
 """
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,10 +26,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from casework import jobs
 from referrals.models import PacketStatus, Referral
+
+from .tasks import packet_render_task
 
 logger = logging.getLogger(__name__)
 
@@ -41,74 +43,19 @@ def packet_stale_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "PACKET_STALE_SECONDS", 20))
 
 
-class _ClaimHeartbeat:
-    """Renews a rendering claim (``packet_started_at``) from a thread while the render runs.
-    ``token`` is the claim's current value; stop() before the final conditional update."""
-
-    def __init__(self, referral_id: int, claimed_at: datetime):
-        self.referral_id = referral_id
-        self.token = claimed_at
-        self.started = time.monotonic()
-        self.interval = max(0.5, packet_stale_after().total_seconds() / 4)
-        self.max_seconds = getattr(settings, "PACKET_LEASE_MAX_SECONDS", 120)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="packet-lease", daemon=True)
-
-    def __enter__(self):
-        from django.db import connection
-
-        # Inside a transaction (tests) other connections cannot see, let alone renew, the claim.
-        if not connection.in_atomic_block:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._stop.set()
-            self._thread.join()
-
-    def _run(self) -> None:
-        from django.db import connection
-
-        try:
-            while not self._stop.wait(self.interval):
-                if time.monotonic() - self.started > self.max_seconds:
-                    return  # a hung render gives up its claim
-                renewed = timezone.now()
-                changed = Referral.objects.filter(
-                    pk=self.referral_id,
-                    packet_status=PacketStatus.RENDERING,
-                    packet_started_at=self.token,
-                ).update(packet_started_at=renewed)
-                if not changed:
-                    return  # the claim was lost; the final update will notice
-                self.token = renewed
-        except Exception:  # the database went away: the lease lapses, the sweeper recovers
-            logger.warning("packet %s: lease renewal failed", self.referral_id, exc_info=True)
-        finally:
-            connection.close()  # this thread's own connection
+def packet_lease() -> jobs.Lease:
+    """A rendering claim, renewed while the render runs; 20 s without renewal = a dead worker."""
+    return jobs.Lease(
+        status="packet_status",
+        pending=PacketStatus.PENDING,
+        running=PacketStatus.RENDERING,
+        claimed_at="packet_started_at",
+        length=packet_stale_after(),
+    )
 
 
 def packet_max_attempts() -> int:
     return getattr(settings, "PACKET_MAX_ATTEMPTS", 5)
-
-
-def _enqueue(referral_id: int) -> bool:
-    """Publish the render task. A broker outage is logged, never raised: the row stays
-    pending and the sweeper enqueues it again later."""
-    from .tasks import packet_render_task
-
-    try:
-        packet_render_task.apply_async(args=[referral_id])
-    except Exception:  # kombu/redis raise many types (OperationalError, ConnectionError, ...)
-        logger.warning(
-            "packet %s: could not enqueue, the sweeper will retry", referral_id, exc_info=True
-        )
-        return False
-    return True
 
 
 def packet_schedule(*, referral: Referral, actor=None) -> None:
@@ -128,25 +75,16 @@ def packet_schedule(*, referral: Referral, actor=None) -> None:
     referral.packet_requested_at = now
     referral.packet_attempts = 0
     referral.packet_error = ""
-    referral_id = referral.pk
-    transaction.on_commit(lambda: _enqueue(referral_id), robust=True)
+    jobs.enqueue_on_commit(packet_render_task, referral.pk)
 
 
 def packet_claim(*, referral_id: int) -> datetime | None:
     """Claims the packet for rendering: pending -> rendering, or a stale rendering claim ->
     rendering. Returns the claim's start time (the claim token) or None if someone else owns
     it or it is already done."""
-    now = timezone.now()
-    changed = Referral.objects.filter(
-        Q(packet_status=PacketStatus.PENDING)
-        | Q(packet_status=PacketStatus.RENDERING, packet_started_at__lt=now - packet_stale_after()),
-        pk=referral_id,
-    ).update(
-        packet_status=PacketStatus.RENDERING,
-        packet_started_at=now,
-        packet_attempts=F("packet_attempts") + 1,
+    return jobs.claim(
+        Referral.objects, referral_id, lease=packet_lease(), attempts="packet_attempts"
     )
-    return now if changed else None
 
 
 @dataclass
@@ -191,7 +129,13 @@ def packet_render(*, referral_id: int) -> bool:
     claimed_at = packet_claim(referral_id=referral_id)
     if claimed_at is None:
         return False
-    heartbeat = _ClaimHeartbeat(referral_id, claimed_at)
+    heartbeat = jobs.LeaseRenewal(
+        Referral.objects,
+        referral_id,
+        lease=packet_lease(),
+        token=claimed_at,
+        max_seconds=getattr(settings, "PACKET_LEASE_MAX_SECONDS", 120),
+    )
     with heartbeat:
         try:
             referral = _load(referral_id)
@@ -233,9 +177,7 @@ def packet_render(*, referral_id: int) -> bool:
 
 
 def _mine(referral_id: int, token: datetime):
-    return Referral.objects.filter(
-        pk=referral_id, packet_status=PacketStatus.RENDERING, packet_started_at=token
-    )
+    return jobs.held(Referral.objects, referral_id, lease=packet_lease(), token=token)
 
 
 def _path(referral: Referral, filename: str) -> str:
@@ -274,24 +216,19 @@ def packets_sweep(*, now: datetime | None = None) -> int:
     died). Stale claims that used up their attempts are marked failed. Returns how many were
     re-enqueued."""
     now = now or timezone.now()
-    stale = now - packet_stale_after()
     grace = now - timedelta(seconds=getattr(settings, "PACKET_PENDING_GRACE_SECONDS", 120))
-    Referral.objects.filter(
-        packet_status=PacketStatus.RENDERING,
-        packet_started_at__lt=stale,
-        packet_attempts__gte=packet_max_attempts(),
-    ).update(packet_status=PacketStatus.FAILED, packet_error="Gave up: too many attempts.")
-    ids = list(
-        Referral.objects.filter(
-            Q(packet_status=PacketStatus.PENDING, packet_requested_at__lt=grace)
-            | Q(packet_status=PacketStatus.RENDERING, packet_started_at__lt=stale)
-        )
-        .order_by("packet_requested_at")
-        .values_list("pk", flat=True)[: getattr(settings, "PACKET_SWEEP_BATCH", 500)]
-    )
-    enqueued = 0
-    for referral_id in ids:
-        if not _enqueue(referral_id):
-            break  # the broker is down: the next sweep tries again
-        enqueued += 1
-    return enqueued
+    return jobs.sweep(
+        packet_render_task,
+        Referral.objects,
+        lease=packet_lease(),
+        stuck=Q(packet_status=PacketStatus.PENDING, packet_requested_at__lt=grace),
+        now=now,
+        attempts="packet_attempts",
+        max_attempts=packet_max_attempts(),
+        give_up={
+            "packet_status": PacketStatus.FAILED,
+            "packet_error": "Gave up: too many attempts.",
+        },
+        order_by="packet_requested_at",
+        batch=getattr(settings, "PACKET_SWEEP_BATCH", 500),
+    ).enqueued

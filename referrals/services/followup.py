@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from referrals import tasks
 from referrals.models import Referral, ReferralStatus
 
 from . import notifications
@@ -55,12 +56,10 @@ def _claim(pk: int, field: str, now: datetime.datetime, reason: str) -> bool:
         referral._history_date = now
         referral._change_reason = reason
         referral.save(update_fields=[field])
-        notifier = (
-            notifications.notify_reminder
-            if field == "reminder_sent_at"
-            else notifications.notify_overdue
+        task = (
+            tasks.notify_reminder_task if field == "reminder_sent_at" else tasks.notify_overdue_task
         )
-        notifications.after_commit(notifier, pk)
+        notifications.after_commit(task, pk)
     return True
 
 

@@ -20,6 +20,7 @@ from casework.access import centers_of
 from casework.models import Client, Consent, IntakeInterview, User
 from casework.models.intake import Need
 from casework.validation import text_problem
+from referrals import tasks
 from referrals.access import (
     ReferralSide,
     referral_grant,
@@ -234,7 +235,7 @@ def referral_send(
     from referrals.packets.services import packet_schedule
 
     packet_schedule(referral=referral, actor=actor)
-    notifications.after_commit(notifications.notify_new_referral, referral.pk)
+    notifications.after_commit(tasks.notify_new_referral_task, referral.pk)
     return referral
 
 
@@ -381,7 +382,7 @@ def referral_transition(
         referral_links_revoke(
             referral=locked, actor=actor, reason=LinkRevokeReason.CANCELLED, now=now
         )
-    notifications.after_commit(notifications.notify_status_change, event.pk)
+    notifications.after_commit(tasks.notify_status_change_task, event.pk)
     return locked
 
 

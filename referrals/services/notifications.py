@@ -9,16 +9,16 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from casework import jobs
 from casework.models import Membership, Organization, Role
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 
@@ -222,29 +222,6 @@ def notify_message_added(message_id: int) -> int:
     return _send(message_recipients(message), "referral_message", context)
 
 
-NOTIFIERS: dict[str, Callable[[int], int]] = {
-    "new": notify_new_referral,
-    "status": notify_status_change,
-    "reminder": notify_reminder,
-    "overdue": notify_overdue,
-    "nudge": notify_nudge,
-    "message": notify_message_added,
-}
-_KIND_OF = {fn: kind for kind, fn in NOTIFIERS.items()}
-
-
-def _enqueue(kind: str, object_id: int) -> None:
-    from referrals.tasks import referral_notify_task
-
-    try:
-        referral_notify_task.apply_async(args=[kind, object_id])
-    except Exception:  # broker down: send from here rather than lose the email
-        logger.warning(
-            "notify %s %s: broker unavailable, sending in-process", kind, object_id, exc_info=True
-        )
-        NOTIFIERS[kind](object_id)
-
-
 _muted: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "referral_emails_muted", default=False
 )
@@ -260,9 +237,10 @@ def notifications_muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def after_commit(notifier: Callable[[int], int], object_id: int) -> None:
-    """Queues ``notifier(object_id)`` to run once the surrounding transaction commits."""
+def after_commit(task, object_id: int) -> None:
+    """Queues the email task (one of referrals.tasks' ``notify_*_task``) for ``object_id`` once
+    the surrounding transaction commits. An email has no job row for a sweeper to find, so with
+    the broker down it is sent from here rather than lost."""
     if _muted.get():
         return
-    kind = _KIND_OF[notifier]
-    transaction.on_commit(lambda: _enqueue(kind, object_id), robust=True)
+    jobs.enqueue_on_commit(task, object_id, fallback=task)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import User
+from referrals import tasks
 from referrals.access import ReferralSide, referral_side
 from referrals.models import NavigatorVisit, Referral, ReferralStatus
 
@@ -65,7 +66,7 @@ def referral_nudge(*, referral: Referral, actor: User, now: datetime.datetime | 
         current._history_date = now
         current._change_reason = "Agency nudged by the sending navigator"
         current.save(update_fields=["last_nudged_at"])
-        notifications.after_commit(notifications.notify_nudge, referral.pk)
+        notifications.after_commit(tasks.notify_nudge_task, referral.pk)
     return current
 
 

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
 from config.celery import app as celery_app
 from referrals.models import PacketStatus
@@ -119,10 +120,17 @@ def test_stack_starts_from_the_procfile_serves_renders_and_stops(personas, tmp_p
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
+    assert not PeriodicTask.objects.filter(name__in=settings.CELERY_BEAT_SCHEDULE).exists()
     process = start_stack(port, log_path)
     try:
         health = wait_until_healthy(opener, base, process, log_path)
         assert health == {"status": "ok"}  # anonymous: no details
+        # Beat's DatabaseScheduler wrote every CELERY_BEAT_SCHEDULE entry into its tables.
+        wanted = set(settings.CELERY_BEAT_SCHEDULE)
+        deadline = time.monotonic() + 30
+        while set(PeriodicTask.objects.values_list("name", flat=True)) < wanted:
+            assert time.monotonic() < deadline, log_path.read_text()[-3000:]
+            time.sleep(0.5)
 
         status, landed = sign_in(opener, base, navigator.username, PASSWORD)
         assert status == 200 and landed == f"{base}/", log_path.read_text()[-3000:]

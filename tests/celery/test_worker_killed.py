@@ -9,11 +9,11 @@ import signal
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 
 from config.celery import app as celery_app
 from referrals.models import PacketStatus, Referral
-from referrals.packets.schedule import SWEEP_EVERY_SECONDS
 from referrals.packets.services import packet_render, packet_schedule, packets_sweep
 from referrals.packets.tasks import packet_render_task
 from tests.referrals.packet_helpers import make_referral
@@ -28,6 +28,8 @@ pytestmark = [
 ]
 
 RECOVERY_LIMIT_SECONDS = 60
+# Beat's period for the packet sweep (CELERY_BEAT_SCHEDULE).
+SWEEP_EVERY_SECONDS = django_settings.PACKET_SWEEP_EVERY_SECONDS
 
 
 def stored_pdfs(referral) -> list[str]:

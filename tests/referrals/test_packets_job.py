@@ -11,7 +11,6 @@ from kombu.exceptions import OperationalError
 
 from referrals.models import PacketStatus, Referral
 from referrals.packets import services
-from referrals.packets.schedule import SWEEP_TASK_NAME
 from referrals.packets.services import (
     packet_claim,
     packet_render,
@@ -250,24 +249,20 @@ def test_sweeper_stops_when_the_broker_is_down(personas):
     assert state(referral).packet_status == PacketStatus.PENDING
 
 
-def test_sweeper_runs_every_minute_from_beat():
-    """The data migration registers the sweep with django-celery-beat (idempotently). Rows from
-    migrations do not survive a transactional test's flush, so the migration's function is
-    run here again, as a later ``migrate`` would."""
-    import importlib
+SWEEP_TASK_NAME = "referrals: re-enqueue stuck packets (every 20 seconds)"
 
-    from django.apps import apps
 
-    migration = importlib.import_module("referrals.migrations.0004_packet_sweeper")
-    migration.create_periodic_tasks(apps, None)
-    migration.create_periodic_tasks(apps, None)
+def test_sweeper_runs_every_20_seconds_from_beat(start_beat):
+    """Beat writes the sweep from CELERY_BEAT_SCHEDULE into django-celery-beat's tables when it
+    starts, under a stable name, and starting it again changes nothing."""
+    start_beat()
+    start_beat()
 
     task = PeriodicTask.objects.get(name=SWEEP_TASK_NAME)
     assert task.task == "referrals.packets_sweep"
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (20, "seconds")
     assert task.expire_seconds == 15
-    # The 0004 entry (every minute) is replaced, not left running beside it.
     assert PeriodicTask.objects.filter(task="referrals.packets_sweep").count() == 1
     from config.celery import app
 

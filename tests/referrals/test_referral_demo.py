@@ -15,7 +15,9 @@ def test_demo_referrals_cover_every_status_and_are_idempotent(
     db, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
     # Rendering the packets is the packet job's business (tested there); skip it here for speed.
-    monkeypatch.setattr("referrals.packets.services._enqueue", lambda referral_id: None)
+    from referrals.packets.tasks import packet_render_task
+
+    monkeypatch.setattr(packet_render_task, "apply_async", lambda *args, **kwargs: None)
     city = casework_demo.seed_demo()
     directory_demo.seed_demo(city=city)
     with django_capture_on_commit_callbacks(execute=True):

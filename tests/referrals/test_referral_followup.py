@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 
-from referrals.models import Referral
+from referrals.models import PacketStatus, Referral
 from referrals.services import add_business_days, referral_accept, referrals_follow_up
 from referrals.tasks import referrals_follow_up_task
 from tests.factories import UserFactory
@@ -169,14 +169,14 @@ def test_inactive_staff_get_no_email(personas, client_a, django_capture_on_commi
     assert "gone@example.org" not in [m.to[0] for m in mail.outbox]
 
 
-def test_the_daily_job_is_scheduled_in_celery_beat(db):
+def test_the_daily_job_is_scheduled_in_celery_beat(start_beat):
     from django_celery_beat.models import PeriodicTask
 
-    from referrals.schedule import FOLLOW_UP_TASK_NAME
-
-    task = PeriodicTask.objects.get(name=FOLLOW_UP_TASK_NAME)
+    start_beat()
+    task = PeriodicTask.objects.get(name="referrals: daily follow-up (reminders, overdue)")
     assert task.task == referrals_follow_up_task.name and task.enabled
     assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_week) == ("8", "0", "1-5")
+    assert str(task.crontab.timezone) == "America/Los_Angeles"
 
 
 def test_cancellation_is_told_to_the_agency_and_not_to_the_sender(
@@ -210,14 +210,14 @@ def test_follow_up_command_reports_what_it_did(personas, waiting, time_machine):
 def test_broker_down_still_sends_the_email_and_never_fails_the_send(
     personas, client_a, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from referrals.tasks import referral_notify_task
+    from celery.app.task import Task
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("redis is down")
 
-    monkeypatch.setattr(referral_notify_task, "apply_async", broker_down)
-    monkeypatch.setattr("referrals.packets.services._enqueue", lambda referral_id: None)
+    monkeypatch.setattr(Task, "apply_async", broker_down)  # every task: emails and the packet
     with django_capture_on_commit_callbacks(execute=True):
         referral = send(personas, client_a)
-    assert Referral.objects.filter(pk=referral.pk).exists()
+    saved = Referral.objects.get(pk=referral.pk)
+    assert saved.packet_status == PacketStatus.PENDING  # left for the sweeper
     assert {m.to[0] for m in mail.outbox} == {personas.partner_x.email, personas.agency_x.email}

@@ -5,7 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.apps import apps as django_apps
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -13,9 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from referrals.models import Referral
-from reports import schedule, services
+from reports import services
 from reports.models import ReportRun, RunKind, RunState
-from reports.schedule import SWEEP_TASK_NAME, WEEKLY_TASK_NAME, ensure_periodic_tasks
 from tests.conftest import login
 
 from .conftest import CLIENT_NAMES, WEEK
@@ -227,12 +225,16 @@ def test_weekly_report_command_rejects_a_bad_date(db):
         call_command("weekly_report", "--week", "11/09/2026")
 
 
-@pytest.mark.django_db
-def test_beat_schedule_is_mondays_7am_los_angeles_and_idempotent():
+WEEKLY_TASK_NAME = "reports: weekly report (Mondays 07:00 Los Angeles)"
+SWEEP_TASK_NAME = "reports: sweep stale report runs (every 5 minutes)"
+ROLLUP_TASK_NAME = "reports: weekly roll-ups of recent weeks (nightly 02:30 Los Angeles)"
+
+
+def test_beat_schedule_is_mondays_7am_los_angeles_and_idempotent(start_beat):
     from django_celery_beat.models import PeriodicTask
 
-    ensure_periodic_tasks(django_apps)
-    ensure_periodic_tasks(django_apps)
+    start_beat()
+    start_beat()
     weekly = PeriodicTask.objects.get(name=WEEKLY_TASK_NAME)
     assert weekly.task == "reports.schedule_weekly_report" and weekly.enabled
     cron = weekly.crontab
@@ -241,11 +243,12 @@ def test_beat_schedule_is_mondays_7am_los_angeles_and_idempotent():
     assert str(cron.timezone) == "America/Los_Angeles"
     sweep = PeriodicTask.objects.get(name=SWEEP_TASK_NAME)
     assert sweep.task == "reports.sweep_report_runs"
-    assert (sweep.interval.every, sweep.interval.period) == (5, "minutes")
+    assert (sweep.interval.every, sweep.interval.period) == (300, "seconds")
     assert sweep.expire_seconds == 240
-    rollups = PeriodicTask.objects.get(name=schedule.ROLLUP_TASK_NAME)
+    rollups = PeriodicTask.objects.get(name=ROLLUP_TASK_NAME)
     assert rollups.task == "reports.rollup_recent_weeks" and rollups.enabled
     assert (rollups.crontab.minute, rollups.crontab.hour) == ("30", "2")
+    assert str(rollups.crontab.timezone) == "America/Los_Angeles"
     assert PeriodicTask.objects.filter(name__startswith="reports:").count() == 3
 
 
