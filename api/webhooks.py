@@ -169,15 +169,16 @@ def webhooks_emit_message_added(*, referral: Referral, message_id: int | str) ->
 # Sending ---------------------------------------------------------------------------------
 
 
-def dispatch(delivery_id: int) -> bool:
+def dispatch(delivery_id: int, *, probe: bool = False) -> bool:
     """Hands one delivery to the worker; never raises, never waits for the endpoint. Returns
-    False when the broker is down (the sweeper sends it later)."""
+    False when the broker is down (the sweeper sends it later; it ``probe``s the broker even
+    right after a failure)."""
     from .tasks import webhook_deliver_task
 
     if webhook_deliver_task.app.conf.task_always_eager and settings.WEBHOOK_EAGER_IN_THREAD:
         threading.Thread(target=_deliver_in_thread, args=(delivery_id,), daemon=True).start()
         return True
-    return jobs.enqueue(webhook_deliver_task, delivery_id)
+    return jobs.enqueue(webhook_deliver_task, delivery_id, probe=probe)
 
 
 def _deliver_in_thread(delivery_id: int) -> None:
@@ -295,5 +296,5 @@ def webhooks_sweep(*, now: datetime.datetime | None = None) -> int:
         stuck=Q(state=DeliveryState.PENDING, next_attempt_at__lte=now),
         now=now,
         order_by="next_attempt_at",
-        publish=dispatch,
+        publish=lambda pk: dispatch(pk, probe=True),
     ).enqueued

@@ -35,21 +35,48 @@ logger = logging.getLogger(__name__)
 # --- Enqueueing ---------------------------------------------------------------------------------
 
 
-def enqueue(task, *args, fallback: Callable[..., Any] | None = None, **options) -> bool:
+# After a failed publish, this process does not try the broker again for a few seconds: a
+# request that queues several jobs (a packet, an email, a roll-up) then waits on a dead broker
+# once, not once per job. The sweepers always try (``probe=True``); their success ends it.
+_broker_failed_at: float | None = None
+
+
+def broker_backoff_reset() -> None:
+    global _broker_failed_at
+    _broker_failed_at = None
+
+
+def _broker_backing_off() -> bool:
+    from django.conf import settings
+
+    seconds = getattr(settings, "BROKER_BACKOFF_SECONDS", 5)
+    return _broker_failed_at is not None and time.monotonic() - _broker_failed_at < seconds
+
+
+def enqueue(
+    task, *args, fallback: Callable[..., Any] | None = None, probe: bool = False, **options
+) -> bool:
     """Publishes ``task(*args)``; returns whether it was handed to the broker.
 
     A broker error (kombu and redis raise many types) is logged, never raised. Then, if given,
     ``fallback(*args)`` runs here instead (its own error is logged too); otherwise the job's row
-    stays pending and the sweeper publishes it later."""
+    stays pending and the sweeper publishes it later. Within a few seconds of a failure the
+    broker is not tried again (unless ``probe``): the same outcome, without the wait."""
+    global _broker_failed_at
+    backing_off = not probe and _broker_backing_off()
     try:
+        if backing_off:
+            raise ConnectionError("the broker failed moments ago; not trying again yet")
         task.apply_async(args=list(args), **options)
     except Exception:
+        if not backing_off:
+            _broker_failed_at = time.monotonic()
         logger.warning(
             "%s%s: could not enqueue, %s",
             task.name,
             list(args),
             "running it in-process" if fallback else "the sweeper will retry",
-            exc_info=True,
+            exc_info=not backing_off,
         )
         if fallback is not None:
             try:
@@ -57,6 +84,7 @@ def enqueue(task, *args, fallback: Callable[..., Any] | None = None, **options) 
             except Exception:
                 logger.exception("%s%s: in-process fallback failed", task.name, list(args))
         return False
+    _broker_failed_at = None
     return True
 
 
@@ -205,7 +233,7 @@ def sweep(
        the claim lets a worker take the expired ones over. The first broker failure stops the
        sweep (the next one tries again)."""
     now = now or timezone.now()
-    publish = publish or (lambda pk: enqueue(task, pk))
+    publish = publish or (lambda pk: enqueue(task, pk, probe=True))
     failed = 0
     if max_attempts is not None and attempts:
         failed = queryset.filter(lease.expired(now), **{f"{attempts}__gte": max_attempts}).update(
@@ -229,7 +257,7 @@ def publish_each(task, ids: Iterable[int]) -> int:
     """Publishes ``task(pk)`` for each id, stopping at the first broker failure."""
     count = 0
     for pk in ids:
-        if not enqueue(task, pk):
+        if not enqueue(task, pk, probe=True):
             break
         count += 1
     return count

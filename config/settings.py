@@ -331,6 +331,9 @@ CELERY_TASK_ROUTES = {"referrals.packet_render": {"queue": "pdf"}}
 # this policy 1 s; max_retries=1 2-3 s; task_publish_retry=False 4 s (kombu's own connect
 # retries). A publish right after a Redis restart still succeeds (redis-py reconnects).
 CELERY_TASK_PUBLISH_RETRY = True
+# After a failed publish a process does not try the broker for this long (casework.jobs), so a
+# request that queues several jobs waits on a dead broker once; the sweepers always try.
+BROKER_BACKOFF_SECONDS = env.int("BROKER_BACKOFF_SECONDS", default=5)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # Packets (referrals.packets): a rendering claim is a lease the render renews every
 # PACKET_STALE_SECONDS / 4; one not renewed for PACKET_STALE_SECONDS is abandoned (its worker

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.db import connection
 
+from casework import jobs
 from config.celery import app as celery_app
 
 from .factories import ClientFactory, ConsentFactory, IntakeFactory
@@ -55,6 +56,7 @@ def _celery_in_process():
     """Tasks run in-process in tests unless a test starts a real worker (see tests/celery)."""
     old = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    jobs.broker_backoff_reset()  # a broker failure in an earlier test does not carry over
     yield
     celery_app.conf.task_always_eager = old
 

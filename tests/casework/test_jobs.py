@@ -120,8 +120,27 @@ def test_a_job_without_a_row_runs_in_process_when_the_broker_is_down():
     sent = []
     assert jobs.enqueue(Broker(down=True), 7, fallback=sent.append) is False
     assert sent == [7]
+    jobs.broker_backoff_reset()
     assert jobs.enqueue(Broker(), 8, fallback=sent.append) is True
     assert sent == [7]
+
+
+def test_after_a_broker_failure_a_request_does_not_wait_on_it_again_but_the_sweeper_tries(
+    settings,
+):
+    """A send queues a packet, an email and a roll-up: with Redis frozen, each publish would
+    wait about a second; after the first fails the others are not tried for a few seconds."""
+    settings.BROKER_BACKOFF_SECONDS = 60
+    sent, broker = [], Broker()
+    assert jobs.enqueue(Broker(down=True), 1) is False
+    assert jobs.enqueue(broker, 2, fallback=sent.append) is False  # not tried: Redis is back,
+    assert (broker.published, sent) == ([], [2])  # but the failure was moments ago
+    assert jobs.enqueue(broker, 3, probe=True) is True  # the sweepers always try ...
+    assert jobs.enqueue(broker, 4) is True  # ... and their success ends the back-off
+    assert broker.published == [3, 4]
+    settings.BROKER_BACKOFF_SECONDS = 0
+    assert jobs.enqueue(Broker(down=True), 5) is False
+    assert jobs.enqueue(broker, 6) is True  # no back-off configured: tried at once
 
 
 def test_the_sweeper_is_idempotent_and_stops_when_the_broker_is_down():
