@@ -231,6 +231,13 @@ def referral_for_read(
     return ReferralRead(referral=referral, side=side, disclosure=disclosure, presented=presented)
 
 
+def referral_for_write(request, code) -> tuple[Referral, ReferralSide]:
+    """The referral and the writer's side, for a request that only changes it (a message
+    posted): 404 like ``referral_for_read``, and no access-log row, since the change is recorded
+    with its author and a page that then shows the referral logs its own read."""
+    return _referral_and_side(request.user, code)
+
+
 def referral_disclosed_to_link(*, link) -> Disclosure:
     """What the referral's consent releases to the agency reading it through an emailed answer
     link (``referrals.links.referral_link_resolve`` decided the link opens it), with a

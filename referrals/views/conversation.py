@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from casework.validation import LimitedTextField
-from referrals.access import ReadPurpose, referral_for_read
+from referrals.access import ReadPurpose, referral_for_read, referral_for_write
 from referrals.conversation import (
     ReferralMessageError,
     referral_message_add,
@@ -26,11 +26,11 @@ class MessageForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def conversation(request, code):
-    # The messages may speak about the client: a partner's read is a disclosure.
-    referral = referral_for_read(request, code, purpose=ReadPurpose.CONVERSATION).referral
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        # Posting is a write (the message records its author); the page below is the read.
+        referral, _side = referral_for_write(request, code)
         if form.is_valid():
             try:
                 referral_message_add(
@@ -41,6 +41,8 @@ def conversation(request, code):
             else:
                 return redirect("referrals:conversation", code=referral.reference_code)
         status = 400
+    # The messages may speak about the client: a partner's read is a disclosure.
+    referral = referral_for_read(request, code, purpose=ReadPurpose.CONVERSATION).referral
     messages_list = list(referral_messages(referral=referral))
     return render(
         request,
