@@ -25,10 +25,10 @@ def _log(*, referral: Referral, user, object_type: str, object_id: int, keys: li
     )
 
 
-def disclosed_client(*, referral: Referral, user, log: bool = True) -> dict:
-    """The client, as the receiving agency may see it on this referral, as plain data; appends a
-    ``disclose`` access-log row (ids and the field keys shown, no client data) like the partner
-    page."""
+def disclosed_client(*, referral: Referral) -> tuple[dict, list[str]]:
+    """The client, as the receiving agency may see it on this referral, as plain data, and the
+    field keys it shows (what the ``disclose`` access-log row lists: the API's referral detail
+    passes this to ``referrals.access.referral_for_read``, which writes the row)."""
     disclosure = referral_disclosure(referral=referral)
     shown = {item.key for item in disclosure.items}
     client = referral.client
@@ -83,9 +83,7 @@ def disclosed_client(*, referral: Referral, user, log: bool = True) -> dict:
             {"body": n.body, "created_at": n.created_at, "author": str(n.author)}
             for n in disclosure.notes
         ]
-    if log:
-        _log(referral=referral, user=user, object_type="referral", object_id=referral.pk, keys=keys)
-    return data
+    return data, list(dict.fromkeys(keys))
 
 
 # The FHIR Patient's elements, each with the disclosure field that releases it.

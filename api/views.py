@@ -16,11 +16,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.access import centers_of, get_client_or_404
-from casework.audit import access_log_append
+from casework.access import centers_of, client_for_read, get_client_or_404
 from casework.models import Client, Consent
-from casework.models.accesslog import AccessAction
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.access import get_referral_or_404, referral_for_read
 from referrals.models import Program, Referral
 from referrals.services import TRANSITIONS, referral_send
 from referrals.services.lifecycle import referral_transition
@@ -199,24 +197,14 @@ class ReferralDetailView(ApiMixin, APIView):
     def get(self, request, reference_code: str):
         """A referral with its status history. The receiving agency sees only the client fields
         the consent shares, and each read is logged as a disclosure."""
-        user = request.user
-        referral = get_referral_or_404(user=user, reference_code=reference_code)
-        side = referral_side(user=user, referral=referral)
-        if side == ReferralSide.NONE:
-            raise NotFound
-        disclosed = None
-        if side == ReferralSide.RECEIVER:
-            disclosed = disclosed_client(referral=referral, user=user)
-        else:
-            access_log_append(
-                user=user,
-                organization=referral.sending_center,
-                object_type="referral",
-                object_id=referral.pk,
-                client_id=referral.client_id,
-                action=AccessAction.VIEW,
-            )
-        data = selectors.present_referral_detail(referral, side=side, disclosed=disclosed)
+        read = referral_for_read(
+            request,
+            reference_code,
+            present_to_agency=lambda referral: disclosed_client(referral=referral),
+        )
+        data = selectors.present_referral_detail(
+            read.referral, side=read.side, disclosed=read.presented
+        )
         return Response(serializers.ReferralDetailSerializer(data).data)
 
 
@@ -336,15 +324,7 @@ class ClientListView(PresentedListView):
 class ClientDetailView(ApiMixin, APIView):
     @extend_schema(tags=["clients"], responses={200: serializers.ClientSerializer, 404: NOT_FOUND})
     def get(self, request, pk: int):
-        client = get_client_or_404(user=request.user, pk=pk)
-        access_log_append(
-            user=request.user,
-            organization=client.center,
-            object_type="client",
-            object_id=client.pk,
-            client_id=client.pk,
-            action=AccessAction.VIEW,
-        )
+        client = client_for_read(request, pk)
         return Response(serializers.ClientSerializer(selectors.present_client(client)).data)
 
 

@@ -15,7 +15,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
+from .audit import access_log_append
 from .models import Client, Membership, Organization, OrganizationKind, Role
+from .models.accesslog import AccessAction
 
 
 class AccessLevel(IntEnum):
@@ -113,3 +115,99 @@ def is_program_manager(user) -> bool:
 
 def group_of(organization: Organization) -> Group:
     return organization.group
+
+
+# Reads that are logged. Each helper below decides access with the functions above (denied and
+# missing: the same 404) and, once access is granted, writes the read's access-log row; a page
+# that shows a client's information gets its client through one of them, so no view writes an
+# access-log row itself (tests/test_access_log_helpers.py). The row is written when access is
+# decided, so a form's POST is logged like its GET.
+
+
+def centers_for_request(request) -> list[Organization]:
+    """``centers_of(request.user)``, read once per request: the send flow, the client page's
+    "Refer" buttons and the navigation all ask it."""
+    centers = request.__dict__.get("_cb_centers")
+    if centers is None:
+        user = request.user
+        centers = list(centers_of(user)) if user.is_authenticated else []
+        request.__dict__["_cb_centers"] = centers
+    return centers
+
+
+def works_at_center(request, center_id) -> bool:
+    """The user is a navigator (or organization admin) of that center."""
+    return any(center.pk == center_id for center in centers_for_request(request))
+
+
+def _log_client_read(request, client: Client, *, object_type: str, object_id: int) -> None:
+    access_log_append(
+        user=request.user,
+        organization=client.center,
+        object_type=object_type,
+        object_id=object_id,
+        client_id=client.pk,
+        action=AccessAction.VIEW,
+    )
+
+
+def client_for_read(
+    request,
+    pk,
+    *,
+    level: AccessLevel = AccessLevel.VIEW,
+    own_center: bool = False,
+    purpose: str = "client",
+) -> Client:
+    """The client, for a page that shows their information, with a ``view`` row logged.
+
+    404 without a grant at ``level``, and with ``own_center`` also unless the user works at the
+    client's center (sending a referral and the disclosure report are the center's). ``purpose``
+    is the logged object type: "client", or "disclosure_report" for the report about them.
+    """
+    client = get_client_or_404(user=request.user, pk=pk, level=level)
+    if own_center and not works_at_center(request, client.center_id):
+        raise Http404
+    _log_client_read(request, client, object_type=purpose, object_id=client.pk)
+    return client
+
+
+def _child_pk(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def intake_for_read(request, pk, intake_pk, *, level: AccessLevel = AccessLevel.VIEW):
+    """The client and one of their intake interviews (404 if it is not theirs), logged as a read
+    of the intake."""
+    client = get_client_or_404(user=request.user, pk=pk, level=level)
+    intake = client.intakes.filter(pk=_child_pk(intake_pk)).first()
+    if intake is None:
+        raise Http404
+    _log_client_read(request, client, object_type="intake", object_id=intake.pk)
+    return client, intake
+
+
+def latest_intake_for_read(request, pk, *, level: AccessLevel = AccessLevel.VIEW):
+    """The client and their latest intake (None if there is none), logged as a read of that
+    intake, or of the client when there is none (its answers are what the page shows)."""
+    client = get_client_or_404(user=request.user, pk=pk, level=level)
+    intake = client.intakes.order_by("-interview_date", "-id").first()
+    if intake is None:
+        _log_client_read(request, client, object_type="client", object_id=client.pk)
+    else:
+        _log_client_read(request, client, object_type="intake", object_id=intake.pk)
+    return client, intake
+
+
+def household_member_for_read(request, pk, member_pk, *, level: AccessLevel = AccessLevel.EDIT):
+    """The client and one of their household members (404 if not theirs), logged as a read of
+    the member."""
+    client = get_client_or_404(user=request.user, pk=pk, level=level)
+    member = client.household.filter(pk=_child_pk(member_pk)).first()
+    if member is None:
+        raise Http404
+    _log_client_read(request, client, object_type="household_member", object_id=member.pk)
+    return client, member

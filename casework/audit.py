@@ -1,10 +1,13 @@
-"""Append-only access log: one row per read of a protected record. Ids only, no client data."""
+"""Append-only access log: one row per read of a protected record. Ids only, no client data.
 
-import functools
+Views never call these: the read helpers (``casework.access.client_for_read`` and its
+neighbours, ``referrals.access.referral_for_read`` and its neighbours) decide access and write
+the row together. tests/test_access_log_helpers.py keeps it so."""
+
 from collections.abc import Iterable
 
 from .middleware import current_client_request_id, current_request_id
-from .models import AccessLogEntry, Client
+from .models import AccessLogEntry
 from .models.accesslog import AccessAction
 
 
@@ -52,35 +55,3 @@ def access_log_clients_listed(*, user, clients: Iterable) -> None:
     ]
     if rows:
         AccessLogEntry.objects.bulk_create(rows)
-
-
-def logs_client_read(object_type: str = "client", *, client_kwarg: str = "pk", object_kwarg=None):
-    """Logs a page that shows a client's information (a form filled with it, the send page, the
-    disclosure report) once it has rendered: 200 only, so a denied (404) or redirected request
-    writes nothing. ``object_kwarg`` names the URL argument holding the object read, if it is
-    not the client (an intake)."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200:
-                client_pk = int(kwargs[client_kwarg])
-                center_id = (
-                    Client.objects.filter(pk=client_pk).values_list("center_id", flat=True).first()
-                )
-                AccessLogEntry.objects.create(
-                    user=request.user,
-                    organization_id=center_id,
-                    object_type=object_type,
-                    object_id=int(kwargs[object_kwarg]) if object_kwarg else client_pk,
-                    client_id=client_pk,
-                    action=AccessAction.VIEW,
-                    request_id=current_request_id() or "",
-                    client_request_id=current_client_request_id() or "",
-                )
-            return response
-
-        return wrapper
-
-    return decorator

@@ -1,4 +1,4 @@
-from .access import agencies_of, centers_of, is_program_manager
+from .access import agencies_of, centers_for_request, is_program_manager
 
 
 def navigation(request):
@@ -18,7 +18,7 @@ def navigation(request):
 
         @property
         def is_navigator(self):
-            return self._get("nav", lambda: centers_of(user).exists())
+            return self._get("nav", lambda: bool(centers_for_request(request)))
 
         @property
         def is_partner(self):

@@ -10,6 +10,7 @@ Rules (DESIGN.md "Access control", "Consent and sharing"):
 - Denied and missing answer the same ``Http404``.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,9 +19,13 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from casework.access import agencies_of, centers_of
+from casework.audit import access_log_append
 from casework.models import Consent
+from casework.models.accesslog import AccessAction
 
+from .disclosure import CONVERSATION_KEY, Disclosure, referral_disclosure
 from .models import DirectoryPublishing, Referral, ReferralStatus
+from .models.referral import PacketStatus
 
 REFERENCE_CODE_MAX = Referral._meta.get_field("reference_code").max_length
 
@@ -144,3 +149,161 @@ def hsds_api_allowed(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_staff or user.memberships.exists()
+
+
+# Reads that are logged. Each helper below decides access with the functions above (denied and
+# missing: the same 404; a user on neither side too) and then writes the read's access-log row:
+# the sending center's reads are ``view`` rows, the agency's are ``disclose`` rows listing what
+# it was shown. Views use these and never write access-log rows themselves
+# (tests/test_access_log_helpers.py).
+
+
+class ReadPurpose(StrEnum):
+    PAGE = "page"  # the referral page: the agency is shown what the consent releases
+    CONVERSATION = "conversation"  # the messages, which may speak about the client
+    RECORD = "record"  # the referral itself, no client details (a plain view on both sides)
+
+
+@dataclass(frozen=True)
+class ReferralRead:
+    referral: Referral
+    side: ReferralSide
+    # What the agency is shown (PAGE on the agency side); None otherwise.
+    disclosure: Disclosure | None = None
+    # What ``present_to_agency`` made of it (the API's client data); None otherwise.
+    presented: object = None
+
+
+def _log_referral_read(
+    *,
+    user,
+    referral: Referral,
+    side: ReferralSide,
+    object_type: str = "referral",
+    object_id: int | None = None,
+    action: str | None = None,
+    fields_disclosed=(),
+) -> None:
+    receiver = side == ReferralSide.RECEIVER
+    access_log_append(
+        user=user,
+        organization=referral.agency if receiver else referral.sending_center,
+        object_type=object_type,
+        object_id=referral.pk if object_id is None else object_id,
+        client_id=referral.client_id,
+        action=action or (AccessAction.DISCLOSE if receiver else AccessAction.VIEW),
+        fields_disclosed=fields_disclosed if receiver else (),
+    )
+
+
+def _referral_and_side(user, code) -> tuple[Referral, ReferralSide]:
+    referral = get_referral_or_404(user=user, reference_code=code)
+    side = referral_side(user=user, referral=referral)
+    if side == ReferralSide.NONE:
+        raise Http404
+    return referral, side
+
+
+def referral_for_read(
+    request, code, *, purpose: ReadPurpose = ReadPurpose.PAGE, present_to_agency=None
+) -> ReferralRead:
+    """The referral and the reader's side, with the read logged: a ``view`` for the sending
+    center; for the agency, a ``disclose`` naming what it is shown (PAGE: the fields and reasons
+    the consent releases, computed here and returned; CONVERSATION: the conversation) or, for
+    RECORD, a ``view``. A surface that presents the client its own way (the API) passes
+    ``present_to_agency(referral) -> (presented, field keys)``: for the agency it replaces PAGE's
+    disclosure, and the keys it returns are the ones logged."""
+    referral, side = _referral_and_side(request.user, code)
+    disclosure, presented, fields, action = None, None, (), None
+    if side == ReferralSide.RECEIVER:
+        if present_to_agency is not None:
+            presented, fields = present_to_agency(referral)
+        elif purpose == ReadPurpose.PAGE:
+            disclosure = referral_disclosure(referral=referral)
+            fields = disclosure.keys()
+        elif purpose == ReadPurpose.CONVERSATION:
+            fields = [CONVERSATION_KEY]
+        else:
+            action = AccessAction.VIEW
+    _log_referral_read(
+        user=request.user, referral=referral, side=side, action=action, fields_disclosed=fields
+    )
+    return ReferralRead(referral=referral, side=side, disclosure=disclosure, presented=presented)
+
+
+def referral_for_write(request, code) -> tuple[Referral, ReferralSide]:
+    """The referral and the writer's side, for a request that only changes it (a message
+    posted): 404 like ``referral_for_read``, and no access-log row, since the change is recorded
+    with its author and a page that then shows the referral logs its own read."""
+    return _referral_and_side(request.user, code)
+
+
+def referral_disclosed_to_link(*, link) -> Disclosure:
+    """What the referral's consent releases to the agency reading it through an emailed answer
+    link (``referrals.links.referral_link_resolve`` decided the link opens it), with a
+    ``disclose`` row naming the link's address."""
+    referral = link.referral
+    disclosure = referral_disclosure(referral=referral)
+    access_log_append(
+        user=None,
+        external_actor=link.email,
+        organization=referral.agency,
+        object_type="referral",
+        object_id=referral.pk,
+        client_id=referral.client_id,
+        action=AccessAction.DISCLOSE,
+        fields_disclosed=disclosure.keys(),
+    )
+    return disclosure
+
+
+def document_for_read(request, code, document_id):
+    """A referral's document and the reader's side (``attachments.document_for_user_or_404``
+    decides), with the download logged: ``download`` for the sending center, ``disclose`` of
+    that document for the agency."""
+    from .attachments import document_for_user_or_404  # it imports this module
+
+    document, side = document_for_user_or_404(user=request.user, code=code, document_id=document_id)
+    receiver = side == ReferralSide.RECEIVER
+    _log_referral_read(
+        user=request.user,
+        referral=document.referral,
+        side=side,
+        object_type="document",
+        object_id=document.pk,
+        action=AccessAction.DISCLOSE if receiver else AccessAction.DOWNLOAD,
+        fields_disclosed=[f"document:{document.pk}"],
+    )
+    return document, side
+
+
+PACKET_COPIES = ("client", "agency")
+
+
+def packet_copy_for_read(request, code, copy: str):
+    """The referral and its packet ``copy`` ("client" or "agency") opened for download, with a
+    ``download`` row (for the agency, listing what the packet disclosed). 404 unless the packet
+    is ready and stored, and to the agency for the client's copy: that one is the navigator's to
+    hand over (in the client's language, a demographic, and not limited to the consent)."""
+    referral, side = _referral_and_side(request.user, code)
+    receiver = side == ReferralSide.RECEIVER
+    if copy not in PACKET_COPIES or referral.packet_status != PacketStatus.READY:
+        raise Http404
+    if receiver and copy == "client":
+        raise Http404
+    stored = referral.packet_client_file if copy == "client" else referral.packet_agency_file
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    _log_referral_read(
+        user=request.user,
+        referral=referral,
+        side=side,
+        object_type="referral_packet",
+        action=AccessAction.DOWNLOAD,
+        fields_disclosed=list(referral.packet_disclosed or []),
+    )
+    return referral, handle

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from casework.access import centers_of
+from casework.access import works_at_center
 from casework.panels import TimelineEntry
 
 from .models import ReferralEvent
@@ -15,7 +15,7 @@ from .selectors import referrals_awaiting_response, referrals_of_client
 
 def referrals_panel(request, client) -> str:
     """The client's referrals, a button to refer, and the disclosure report link."""
-    is_navigator = centers_of(request.user).filter(pk=client.center_id).exists()
+    is_navigator = works_at_center(request, client.center_id)
     referrals = _client_referrals(request, client)
     return render_to_string(
         "referrals/_client_panel.html",

@@ -15,13 +15,13 @@ from rest_framework import exceptions, parsers, renderers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.access import agencies_of, centers_of, clients_visible_to
-from casework.audit import access_log_append
+from casework.access import agencies_of, centers_of, client_for_read
 from casework.models import Organization
-from casework.models.accesslog import AccessAction
 from referrals.access import (
+    ReadPurpose,
     ReferralSide,
     get_referral_or_404,
+    referral_for_read,
     referral_side,
     referrals_received_by,
     referrals_visible_to,
@@ -92,17 +92,6 @@ class FhirView(ApiMixin, APIView):
         return response
 
 
-def _log_referral_read(user, referral, side) -> None:
-    access_log_append(
-        user=user,
-        organization=referral.sending_center if side == ReferralSide.SENDER else referral.agency,
-        object_type="referral",
-        object_id=referral.pk,
-        client_id=referral.client_id,
-        action=AccessAction.VIEW,
-    )
-
-
 def _referral_for(request, reference_code):
     referral = get_referral_or_404(user=request.user, reference_code=reference_code)
     side = referral_side(user=request.user, referral=referral)
@@ -151,8 +140,7 @@ class TaskView(FhirView):
     @extend_schema(tags=["fhir"], responses={200: FHIR_OBJECT, 404: FHIR_ERROR})
     def get(self, request, reference_code: str):
         """A referral as an SDOHCC Task (`id` is the reference code)."""
-        referral, side = _referral_for(request, reference_code)
-        _log_referral_read(request.user, referral, side)
+        referral = referral_for_read(request, reference_code, purpose=ReadPurpose.RECORD).referral
         return Response(resources.task(referral))
 
     @extend_schema(
@@ -220,8 +208,7 @@ class ServiceRequestView(FhirView):
     @extend_schema(tags=["fhir"], responses={200: FHIR_OBJECT, 404: FHIR_ERROR})
     def get(self, request, reference_code: str):
         """What the referral asks for, as an SDOHCC ServiceRequest."""
-        referral, side = _referral_for(request, reference_code)
-        _log_referral_read(request.user, referral, side)
+        referral = referral_for_read(request, reference_code, purpose=ReadPurpose.RECORD).referral
         return Response(resources.service_request(referral))
 
 
@@ -231,16 +218,11 @@ class PatientView(FhirView):
         """The client: everything for their own center; for a receiving agency only what the
         consent of its newest referral for this client shares (logged as a disclosure)."""
         user = request.user
-        client = clients_visible_to(user=user).select_related("center").filter(pk=pk).first()
+        try:
+            client = client_for_read(request, pk)
+        except Http404:
+            client = None  # not their center's: perhaps a client referred to their agency
         if client is not None:
-            access_log_append(
-                user=user,
-                organization=client.center,
-                object_type="client",
-                object_id=client.pk,
-                client_id=client.pk,
-                action=AccessAction.VIEW,
-            )
             return Response(resources.patient(client, shown=None))
         referral = (
             referrals_received_by(user=user)

@@ -8,8 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..access import AccessLevel, centers_of, get_client_or_404
-from ..audit import access_log_append, access_log_clients_listed, logs_client_read
+from ..access import (
+    AccessLevel,
+    centers_for_request,
+    client_for_read,
+    get_client_or_404,
+    household_member_for_read,
+    works_at_center,
+)
+from ..audit import access_log_clients_listed
 from ..forms import (
     ClientForm,
     ClientSearchForm,
@@ -17,7 +24,6 @@ from ..forms import (
     HouseholdMemberForm,
     NoteForm,
 )
-from ..models.accesslog import AccessAction
 from ..panels import render_client_header_items, render_client_panels
 from ..security import rate_limit
 from ..selectors import client_page_data, client_possible_duplicates, client_search, client_timeline
@@ -35,7 +41,7 @@ def client_list(request):
         "form": form,
         "search": search,
         "query": query,
-        "multi_center": centers_of(request.user).count() > 1,
+        "multi_center": len(centers_for_request(request)) > 1,
     }
     if request.htmx:
         return render(request, "casework/_client_results.html", context)
@@ -44,7 +50,7 @@ def client_list(request):
 
 @require_http_methods(["GET", "POST"])
 def client_create(request):
-    centers = list(centers_of(request.user))
+    centers = centers_for_request(request)
     if not centers:
         # Only navigators create clients; to anyone else this page does not exist.
         raise Http404
@@ -84,9 +90,8 @@ def client_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@logs_client_read()
 def client_update(request, pk):
-    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    client = client_for_read(request, pk, level=AccessLevel.EDIT)
     form = ClientForm(request.POST or None, instance=client, centers=[client.center])
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,15 +108,7 @@ def client_update(request, pk):
 
 def client_detail(request, pk):
     """The client page. Every read is written to the access log."""
-    client = get_client_or_404(user=request.user, pk=pk)
-    access_log_append(
-        user=request.user,
-        organization=client.center,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        action=AccessAction.VIEW,
-    )
+    client = client_for_read(request, pk)
     data = client_page_data(client=client)
     timeline = client_timeline(client=client, data=data)
     return render(
@@ -148,21 +145,13 @@ def client_header_context(request, client, *, latest_intake) -> dict:
         "age": client.age_on(timezone.localdate()),
         "flags": flags,
         "header_items": render_client_header_items(request, client),
-        "can_send": centers_of(request.user).filter(pk=client.center_id).exists(),
+        "can_send": works_at_center(request, client.center_id),
     }
 
 
 def client_history(request, pk):
     """Every timeline entry of the client (the client page shows the latest few)."""
-    client = get_client_or_404(user=request.user, pk=pk)
-    access_log_append(
-        user=request.user,
-        organization=client.center,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        action=AccessAction.VIEW,
-    )
+    client = client_for_read(request, pk)
     data = client_page_data(client=client)
     return render(
         request,
@@ -172,9 +161,8 @@ def client_history(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@logs_client_read()
 def household_member_create(request, pk):
-    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    client = client_for_read(request, pk, level=AccessLevel.EDIT)
     form = HouseholdMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.household_member_add(actor=request.user, client=client, **form.cleaned_data)
@@ -184,10 +172,8 @@ def household_member_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@logs_client_read("household_member", object_kwarg="member_pk")
 def household_member_update(request, pk, member_pk):
-    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
-    member = get_object_or_404(client.household, pk=member_pk)
+    client, member = household_member_for_read(request, pk, member_pk, level=AccessLevel.EDIT)
     form = HouseholdMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         services.household_member_update(actor=request.user, member=member, **form.cleaned_data)

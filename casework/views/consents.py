@@ -6,16 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..access import AccessLevel, get_client_or_404
-from ..audit import logs_client_read
+from ..access import AccessLevel, client_for_read, get_client_or_404
 from ..forms import ConsentForm, ConsentRevokeForm
 from .clients import client_url
 
 
 @require_http_methods(["GET", "POST"])
-@logs_client_read()
 def consent_create(request, pk):
-    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    client = client_for_read(request, pk, level=AccessLevel.EDIT)
     # From the send form: the program's agency ticked, and back to the form after saving.
     next_url = _safe_next(request)
     initial = {}

@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import services
-from ..access import AccessLevel, get_client_or_404
-from ..audit import logs_client_read
+from ..access import AccessLevel, client_for_read, intake_for_read
 from ..forms import IntakeForm
 from ..models import IntakeInterview
 from .clients import client_url
@@ -15,7 +14,7 @@ from .clients import client_url
 
 @require_http_methods(["GET", "POST"])
 def intake_create(request, pk):
-    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
+    client = client_for_read(request, pk, level=AccessLevel.EDIT)
     form = IntakeForm(
         request.POST or None,
         instance=IntakeInterview(client=client),
@@ -34,10 +33,8 @@ def intake_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@logs_client_read("intake", object_kwarg="intake_pk")
 def intake_update(request, pk, intake_pk):
-    client = get_client_or_404(user=request.user, pk=pk, level=AccessLevel.EDIT)
-    intake = get_object_or_404(client.intakes, pk=intake_pk)
+    client, intake = intake_for_read(request, pk, intake_pk, level=AccessLevel.EDIT)
     form = IntakeForm(request.POST or None, instance=intake, client=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

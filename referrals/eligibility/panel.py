@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from casework.access import centers_of
+from casework.access import works_at_center
 from casework.models import IntakeInterview
 
 from .catalogue import FACTS, FactKind
@@ -207,7 +207,7 @@ def suggestions_context(
         "income_value": "" if income is None else f"{income:f}",
         "size_value": "" if size is None else size,
         "what_if_fields": what_if_fields(screened, overrides or {}),
-        "can_refer": centers_of(request.user).filter(pk=client.center_id).exists(),
+        "can_refer": works_at_center(request, client.center_id),
     }
 
 

@@ -10,15 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.audit import access_log_append
-from casework.models.accesslog import AccessAction
 from casework.security import rate_limit
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
-from referrals.models import PacketStatus
+from referrals.access import (
+    ReferralSide,
+    get_referral_or_404,
+    packet_copy_for_read,
+    referral_side,
+)
 
 from .services import packet_rerender
-
-COPIES = ("client", "agency")
 
 
 def _referral_and_side(request, code):
@@ -47,30 +47,7 @@ def packet_status(request, code):
 
 @require_GET
 def packet_file(request, code, copy):
-    referral, side = _referral_and_side(request, code)
-    receiver = side == ReferralSide.RECEIVER
-    if copy not in COPIES or referral.packet_status != PacketStatus.READY:
-        raise Http404
-    if receiver and copy == "client":
-        # The client's copy is the navigator's to hand over: it is in the client's language
-        # (a demographic) and is not limited to what the consent shares with the agency.
-        raise Http404
-    stored = referral.packet_client_file if copy == "client" else referral.packet_agency_file
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    access_log_append(
-        user=request.user,
-        organization=referral.agency if receiver else referral.sending_center,
-        object_type="referral_packet",
-        object_id=referral.pk,
-        client_id=referral.client_id,
-        action=AccessAction.DOWNLOAD,
-        fields_disclosed=list(referral.packet_disclosed or []) if receiver else [],
-    )
+    referral, handle = packet_copy_for_read(request, code, copy)
     language = referral.packet_language if copy == "client" else "en"
     return FileResponse(
         handle,

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from casework.access import centers_of
-from casework.models import Client, Consent, IntakeInterview, User
+from casework.models import Client, Consent, IntakeInterview, Organization, User
 from casework.models.intake import Need
 from casework.validation import text_problem
 from referrals import tasks
@@ -137,16 +137,22 @@ def referral_send(
     intake: IntakeInterview | None = None,
     duplicate_reason: str = "",
     now: datetime.datetime | None = None,
+    sending_center: Organization | None = None,
 ) -> Referral:
     """Sends a referral from the client's center to the program's agency.
 
-    Only a navigator of the client's center may send it, only under an active consent that
-    names the agency (the newest one if none is given). Stamps the screening result of the
+    Only a navigator of the client's center may send it (a caller that has checked it already,
+    the send page through ``client_for_read(own_center=True)``, passes that center as
+    ``sending_center``), only under an active consent that names the agency (the newest one if
+    none is given). Stamps the screening result of the
     intake (the client's latest if none is given) and the consent; grants both sides; writes the
     first event; schedules the PDF packet; tells the agency after commit.
     """
     now = now or timezone.now()
-    center = centers_of(actor).filter(pk=client.center_id).first()
+    if sending_center is not None:
+        center = sending_center if sending_center.pk == client.center_id else None
+    else:
+        center = centers_of(actor).filter(pk=client.center_id).first()
     if center is None:
         raise ReferralActionError(
             _("Only a navigator at %(center)s can refer this client.") % {"center": client.center},

@@ -14,11 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.audit import access_log_append
-from casework.models.accesslog import AccessAction
 from casework.security import UNSAFE, rate_limit
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
-from referrals.disclosure import referral_disclosure
+from referrals.access import (
+    ReferralSide,
+    get_referral_or_404,
+    referral_disclosed_to_link,
+    referral_side,
+)
 from referrals.links import (
     LinkError,
     LinkProblem,
@@ -58,17 +60,7 @@ def _invalid(request, problem: LinkProblem):
 
 def _page(request, link, *, forms=None, notice="", errors=(), status=200):
     referral = link.referral
-    disclosed = referral_disclosure(referral=referral)
-    access_log_append(
-        user=None,
-        external_actor=link.email,
-        organization=referral.agency,
-        object_type="referral",
-        object_id=referral.pk,
-        client_id=referral.client_id,
-        action=AccessAction.DISCLOSE,
-        fields_disclosed=disclosed.keys(),
-    )
+    disclosed = referral_disclosed_to_link(link=link)
     forms = forms or {}
     # The agency's actions and their forms come from the one transition table.
     actions = [

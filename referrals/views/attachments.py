@@ -7,12 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.audit import access_log_append
-from casework.models.accesslog import AccessAction
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.access import ReferralSide, document_for_read, get_referral_or_404, referral_side
 from referrals.attachments import (
     DocumentError,
-    document_for_user_or_404,
     document_open,
     documents_allowed,
     referral_document_attach,
@@ -85,18 +82,8 @@ def documents(request, code):
 
 @require_GET
 def document_download(request, code, document_id):
-    document, side = document_for_user_or_404(user=request.user, code=code, document_id=document_id)
+    document, _side = document_for_read(request, code, document_id)
     referral = document.referral
-    receiver = side == ReferralSide.RECEIVER
-    access_log_append(
-        user=request.user,
-        organization=referral.agency if receiver else referral.sending_center,
-        object_type="document",
-        object_id=document.pk,
-        client_id=referral.client_id,
-        action=AccessAction.DISCLOSE if receiver else AccessAction.DOWNLOAD,
-        fields_disclosed=[f"document:{document.pk}"] if receiver else [],
-    )
     response = FileResponse(
         document_open(document),
         content_type=document.content_type,

@@ -1,22 +1,18 @@
 """The conversation page of a referral (both sides; everyone else 404)."""
 
 from django import forms
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from casework.audit import access_log_append
-from casework.models.accesslog import AccessAction
 from casework.validation import LimitedTextField
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.access import ReadPurpose, referral_for_read, referral_for_write
 from referrals.conversation import (
     ReferralMessageError,
     referral_message_add,
     referral_messages,
 )
-from referrals.disclosure import CONVERSATION_KEY
 from referrals.forms import uswds_classes
 
 
@@ -30,13 +26,11 @@ class MessageForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def conversation(request, code):
-    referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side(user=request.user, referral=referral)
-    if side == ReferralSide.NONE:
-        raise Http404
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        # Posting is a write (the message records its author); the page below is the read.
+        referral, _side = referral_for_write(request, code)
         if form.is_valid():
             try:
                 referral_message_add(
@@ -47,17 +41,9 @@ def conversation(request, code):
             else:
                 return redirect("referrals:conversation", code=referral.reference_code)
         status = 400
-    messages_list = list(referral_messages(referral=referral))
     # The messages may speak about the client: a partner's read is a disclosure.
-    access_log_append(
-        user=request.user,
-        organization=referral.agency if side == ReferralSide.RECEIVER else referral.sending_center,
-        object_type="referral",
-        object_id=referral.pk,
-        client_id=referral.client_id,
-        action=AccessAction.DISCLOSE if side == ReferralSide.RECEIVER else AccessAction.VIEW,
-        fields_disclosed=[CONVERSATION_KEY] if side == ReferralSide.RECEIVER else [],
-    )
+    referral = referral_for_read(request, code, purpose=ReadPurpose.CONVERSATION).referral
+    messages_list = list(referral_messages(referral=referral))
     return render(
         request,
         "referrals/conversation.html",

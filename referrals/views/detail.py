@@ -6,11 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.audit import access_log_append
 from casework.history import describe_history
-from casework.models.accesslog import AccessAction
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
-from referrals.disclosure import referral_disclosure
+from referrals.access import ReferralSide, get_referral_or_404, referral_for_read, referral_side
 from referrals.forms import AssignForm
 from referrals.links import referral_links_live
 from referrals.models import DecidedBy
@@ -89,31 +86,8 @@ def _groups(disclosed) -> list[dict]:
 
 @require_GET
 def detail(request, code):
-    referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side(user=request.user, referral=referral)
-    if side == ReferralSide.NONE:
-        raise Http404
-    disclosed = None
-    if side == ReferralSide.RECEIVER:
-        disclosed = referral_disclosure(referral=referral)
-        access_log_append(
-            user=request.user,
-            organization=referral.agency,
-            object_type="referral",
-            object_id=referral.pk,
-            client_id=referral.client_id,
-            action=AccessAction.DISCLOSE,
-            fields_disclosed=disclosed.keys(),
-        )
-    else:
-        access_log_append(
-            user=request.user,
-            organization=referral.sending_center,
-            object_type="referral",
-            object_id=referral.pk,
-            client_id=referral.client_id,
-            action=AccessAction.VIEW,
-        )
+    read = referral_for_read(request, code)
+    referral, side, disclosed = read.referral, read.side, read.disclosure
     actions = [
         {"transition": t, "form": t.make_form()}
         for t in transitions_available(status=referral.status, side=side)

@@ -1,11 +1,9 @@
 """The per-client disclosure report: which partner saw what of this client, and when."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework.access import centers_of, get_client_or_404
-from casework.audit import logs_client_read
+from casework.access import client_for_read
 from referrals.disclosure import disclosed_labels
 from referrals.models import Referral
 from referrals.selectors import DISCLOSURES_PAGE_SIZE, client_disclosures, paginate
@@ -14,11 +12,8 @@ from ._common import url_or_none
 
 
 @require_GET
-@logs_client_read("disclosure_report", client_kwarg="client_pk")
 def client_disclosure_report(request, client_pk):
-    client = get_client_or_404(user=request.user, pk=client_pk)
-    if not centers_of(request.user).filter(pk=client.center_id).exists():
-        raise Http404
+    client = client_for_read(request, client_pk, own_center=True, purpose="disclosure_report")
     page = paginate(
         client_disclosures(client=client),
         page_number=request.GET.get("page"),

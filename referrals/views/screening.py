@@ -4,12 +4,9 @@ client, nothing saved. htmx swaps in the results; without JavaScript it is a pag
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework.access import get_client_or_404
-from casework.audit import access_log_append
-from casework.models.accesslog import AccessAction
+from casework.access import latest_intake_for_read
 from referrals.eligibility.panel import (
     PANEL_LIMIT,
-    latest_intake,
     parse_what_if,
     suggestions_context,
 )
@@ -17,17 +14,8 @@ from referrals.eligibility.panel import (
 
 @require_GET
 def screening_whatif(request, client_pk):
-    client = get_client_or_404(user=request.user, pk=client_pk)
-    intake = latest_intake(client)
     # Reading the intake's answers is a read of the client record.
-    access_log_append(
-        user=request.user,
-        organization=client.center,
-        object_type="intake" if intake else "client",
-        object_id=intake.pk if intake else client.pk,
-        client_id=client.pk,
-        action=AccessAction.VIEW,
-    )
+    client, intake = latest_intake_for_read(request, client_pk)
     overrides, errors = parse_what_if(request.GET)
     partial = bool(request.headers.get("HX-Request"))
     context = suggestions_context(

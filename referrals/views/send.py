@@ -3,13 +3,11 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casework.access import centers_of, get_client_or_404
-from casework.audit import logs_client_read
+from casework.access import client_for_read
 from casework.models import Consent
 from referrals.forms import ReferralSendForm
 from referrals.models import Program
@@ -27,11 +25,10 @@ def _initial_program(request):
         return None
 
 
-@logs_client_read(client_kwarg="client_pk")
 def send(request, client_pk):
-    client = get_client_or_404(user=request.user, pk=client_pk)
-    if not centers_of(request.user).filter(pk=client.center_id).exists():
-        raise Http404
+    # Only the client's own center sends; the navigator's centers are read once per request
+    # (here, the navigation) and the checked center is passed down to referral_send.
+    client = client_for_read(request, client_pk, own_center=True)
     program = _initial_program(request)
     covered_agency_ids = set(
         Consent.objects.active().filter(client=client).values_list("recipients", flat=True)
@@ -48,6 +45,7 @@ def send(request, client_pk):
                 referral = referral_send(
                     actor=request.user,
                     client=client,
+                    sending_center=client.center,
                     program=data["program"],
                     need_category=data["need_category"],
                     urgency=data["urgency"],

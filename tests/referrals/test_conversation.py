@@ -67,6 +67,18 @@ def test_partner_read_is_a_disclosure(client, personas, referral):
     assert "Messages about the referral" in report.content.decode()
 
 
+def test_posting_a_message_is_not_a_disclosure_but_showing_the_page_is(client, personas, referral):
+    login(client, personas.partner_x)
+    disclosures = AccessLogEntry.objects.filter(object_id=referral.pk, action="disclose")
+    assert client.post(_url(referral), {"body": "We can see her Tuesday."}).status_code == 302
+    assert not disclosures.exists()
+    # A refused message shows the page again: that is a read.
+    assert client.post(_url(referral), {"body": "  "}).status_code == 400
+    assert disclosures.count() == 1
+    client.get(_url(referral))
+    assert disclosures.count() == 2
+
+
 def test_cancelled_referral_closes_the_conversation_to_the_agency(client, personas, referral):
     referral_cancel(referral=referral, actor=personas.navigator_a)
     login(client, personas.partner_x)

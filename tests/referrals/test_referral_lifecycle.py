@@ -88,6 +88,16 @@ def test_only_the_clients_center_may_send(personas, client_a):
         )
 
 
+def test_a_sending_center_passed_down_must_be_the_clients(personas, client_a):
+    """The send page passes the center it checked; another center is refused all the same."""
+    with pytest.raises(ReferralActionError) as exc:
+        send(personas, client_a, sending_center=personas.center_b)
+    assert exc.value.code == "forbidden"
+    assert not Referral.objects.exists()
+    referral = send(personas, client_a, sending_center=personas.center_a)
+    assert referral.sending_center == personas.center_a
+
+
 def test_send_requires_a_reason_and_a_need(personas, client_a):
     with pytest.raises(ReferralActionError) as exc:
         send(personas, client_a, reason="  ", need_category="bogus")

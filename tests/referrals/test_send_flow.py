@@ -2,6 +2,8 @@
 second open referral to the same program needing a reason."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Consent
@@ -139,3 +141,31 @@ def test_the_program_list_reads_in_the_navigators_language(client, personas, cli
 
     assert f"Ayuda para comprar alimentos — {program.agency.name}" in body
     assert f"{program.name} — {program.agency.name}" not in body
+
+
+def _center_lookups(context) -> int:
+    """Queries that ask for the user's community centers (``centers_of`` on its own, not as a
+    subquery of a visibility filter)."""
+    return sum(
+        1
+        for q in context.captured_queries
+        if "'community_center'" in q["sql"]
+        and 'FROM "casework_organization"' in q["sql"].split(" WHERE ")[0]
+    )
+
+
+def test_the_navigators_centers_are_read_once_per_request(client, personas, client_a):
+    program = program_x(personas)
+    login(client, personas.navigator_a)
+    with CaptureQueriesContext(connection) as form:
+        assert client.get(_send_url(client_a, program)).status_code == 200
+    with CaptureQueriesContext(connection) as sending:
+        response = _post(client, client_a, program)
+    referral = Referral.objects.get(client=client_a)
+    assert response.status_code == 302 and referral.sending_center == personas.center_a
+    with CaptureQueriesContext(connection) as client_page:
+        page = client.get(reverse("casework:client_detail", args=[client_a.pk]))
+    send_url = reverse("referrals:send", args=[client_a.pk])
+    assert f'href="{send_url}' in page.content.decode()  # the Refer buttons are there
+    counts = [_center_lookups(c) for c in (form, sending, client_page)]
+    assert counts == [1, 1, 1]
