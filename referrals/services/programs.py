@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F
 
 from casework.models import User
+from referrals import tasks
 from referrals.access import referral_revoke_agency, referral_sync_agency
 from referrals.models import PacketStatus, Program, Referral
 from referrals.models.referral import OPEN_STATUSES
@@ -94,7 +95,7 @@ def referrals_follow_program(
         referral.save(update_fields=["agency", "assigned_to"])
         if referral_sync_agency(referral=referral):
             # New to this agency: its staff (and its address, with an answer link) are told.
-            notifications.after_commit(notifications.notify_new_referral, referral.pk)
+            notifications.after_commit(tasks.notify_new_referral_task, referral.pk)
         if referral.packet_status != PacketStatus.FAILED:
             packet_schedule(referral=referral, actor=actor)
     return len(referrals)
