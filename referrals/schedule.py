@@ -27,3 +27,31 @@ def ensure_follow_up_periodic_task(apps) -> None:
             "expire_seconds": 6 * 60 * 60,
         },
     )
+
+
+CLIENT_CONFIRM_TASK_NAME = "referrals: ask clients whether they got help"
+
+
+def ensure_client_confirm_periodic_task(apps) -> None:
+    """Daily at 10:00 America/Los_Angeles (a decent hour for a text message)."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+
+    mornings, _ = CrontabSchedule.objects.get_or_create(
+        minute="0",
+        hour="10",
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone="America/Los_Angeles",
+    )
+    PeriodicTask.objects.update_or_create(
+        name=CLIENT_CONFIRM_TASK_NAME,
+        defaults={
+            "task": "referrals.client_confirmations",
+            "crontab": mornings,
+            "interval": None,
+            "enabled": True,
+            "expire_seconds": 6 * 60 * 60,
+        },
+    )
