@@ -80,9 +80,11 @@ def confirm_problem_message(problem: ConfirmProblem) -> str:
 
 
 class ConfirmError(Exception):
-    def __init__(self, problem: ConfirmProblem):
+    def __init__(self, problem: ConfirmProblem, language: str = ""):
         super().__init__(str(problem))
         self.problem = problem
+        # The client's language when the link is known (its page is told in it).
+        self.language = language
 
     @property
     def message(self) -> str:
@@ -136,7 +138,7 @@ def client_confirm_link_resolve(*, code: str, token: str, now=None) -> ClientCon
         raise ConfirmError(ConfirmProblem.UNKNOWN)
     problem = confirm_link_problem(link=link, now=now)
     if problem is not None:
-        raise ConfirmError(problem)
+        raise ConfirmError(problem, link.referral.client.preferred_language)
     return link
 
 

@@ -167,7 +167,7 @@ def client_confirm(request, code, token):
     try:
         link = client_confirm_link_resolve(code=code, token=token)
     except ConfirmError as exc:
-        return _confirm_invalid(request, exc.problem)
+        return _confirm_invalid(request, exc.problem, exc.language)
     referral = link.referral
     language = referral.client.preferred_language or "en"
     error = ""

@@ -189,21 +189,23 @@ def test_an_expired_link(client, asked, settings):
     ClientConfirmLink.objects.filter(referral=referral).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    _assert_dead(client.post(path, {"outcome": "got_help"}), 410, "This link has expired", referral)
+    _assert_dead(
+        client.post(path, {"outcome": "got_help"}), 410, "Este enlace ya venció.", referral
+    )
 
 
 def test_a_link_reused_after_the_answer(client, asked):
     referral, path = asked
     assert client.post(path, {"outcome": "did_not_go"}).status_code == 200
     again = client.post(path, {"outcome": "got_help"})
-    _assert_dead(again, 410, "You already answered", referral, outcome="did_not_go")
+    _assert_dead(again, 410, "Usted ya respondió.", referral, outcome="did_not_go")
 
 
 def test_a_link_after_the_referral_was_closed_without_help(client, asked, personas):
     referral, path = asked
     referral_transition(referral=referral, actor=personas.navigator_a, action="cancel")
     _assert_dead(
-        client.post(path, {"outcome": "got_help"}), 410, "This referral was closed", referral
+        client.post(path, {"outcome": "got_help"}), 410, "Esta remisión se cerró", referral
     )
 
 
