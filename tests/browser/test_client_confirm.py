@@ -14,7 +14,7 @@ from referrals.client_confirm import client_confirmations_send
 from referrals.models import Referral
 from referrals.services import referral_transition
 from tests.browser.conftest import assert_accessible
-from tests.referrals.client_message_helpers import agree, program_with_location
+from tests.referrals.client_message_helpers import program_with_location
 from tests.referrals.referral_helpers import send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,16 @@ def test_the_client_answers_on_a_phone_and_the_navigator_sees_it(
         referral = referral_transition(
             referral=referral, actor=personas.partner_x, action=action, now=then, **kwargs
         )
-    agree(personas, client_a)
+    # The navigator records the client's agreement to texts on the client's contact page.
+    sign_in(personas.navigator_a)
+    page.goto(f"/referrals/clients/{client_a.pk}/contact/")
+    assert_accessible(page)
+    page.get_by_label("Text message").check()
+    page.get_by_label("Mobile number").fill("(408) 555-0199")
+    page.get_by_role("button", name="The client agrees").click()
+    expect(page.locator(".cb-contact-status")).to_contain_text("+14085550199")
+    assert_accessible(page)
+    page.context.clear_cookies()  # the client is not signed in
     assert client_confirmations_send() == [referral.pk]  # autocommit: sent at once
     (text,) = sms.outbox
     path = re.search(r"https?://\S+(/referrals/confirm/\S+/)", text.body)[1]

@@ -381,3 +381,37 @@ def test_the_backoff_doubles():
     from referrals.client_messages import retry_countdown
 
     assert [retry_countdown(n) for n in range(4)] == [30, 60, 120, 240]
+
+
+class _Answer:
+    def __init__(self, status_code, payload=None):
+        self.status_code = status_code
+        self._payload = payload or {}
+
+    def json(self):
+        return self._payload
+
+
+def test_the_twilio_backend_posts_to_the_rest_api_and_raises_on_an_error(settings, monkeypatch):
+    import requests
+
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    settings.TWILIO_AUTH_TOKEN = "twilio-token"
+    settings.TWILIO_FROM_NUMBER = "+14085550000"
+    calls = []
+
+    def fake_post(url, data, auth, timeout):
+        calls.append((url, data, auth))
+        return answers.pop(0)
+
+    monkeypatch.setattr(requests, "post", fake_post)
+    answers = [_Answer(201, {"sid": "SM42"}), _Answer(503)]
+    backend = TwilioBackend()
+    assert backend.send(to=CLIENT_PHONE, body="Hola") == "SM42"
+    assert calls[0] == (
+        "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json",
+        {"To": CLIENT_PHONE, "From": "+14085550000", "Body": "Hola"},
+        ("AC123", "twilio-token"),
+    )
+    with pytest.raises(SmsError, match="503"):
+        backend.send(to=CLIENT_PHONE, body="Hola")
