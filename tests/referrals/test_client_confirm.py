@@ -324,3 +324,22 @@ def test_the_report_counts_what_clients_confirmed(
     assert (current.asked, current.answered, current.said_got_help) == (3, 3, 2)
     assert (current.agency_got_help, current.confirmed) == (3, 2)
     assert previous.asked == 0
+
+
+def test_the_report_table_shows_the_confirmed_share():
+    from types import SimpleNamespace
+
+    from reports.metrics import ClientConfirmation
+    from reports.presentation import _client_confirmation_tables
+
+    current = ClientConfirmation(
+        asked=40, answered=30, said_got_help=20, agency_got_help=25, confirmed=15
+    )
+    previous = ClientConfirmation()
+    (table,) = _client_confirmation_tables(SimpleNamespace(client_confirmation=(current, previous)))
+    assert table.title == "Confirmed by the client"
+    rows = {str(row[0]): row for row in table.rows}
+    assert str(rows["Clients who answered"][1]) == "30"
+    confirmed = rows['Confirmed by the client (share of the agencies\' "got help")']
+    assert str(confirmed[1]) == "60%"  # 15 of the agencies' 25 "got help"
+    assert confirmed[2].suppressed  # nothing in the previous period
