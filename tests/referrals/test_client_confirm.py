@@ -224,6 +224,8 @@ def test_the_referral_page_shows_both_outcomes(client, asked, personas):
     html = client.get(reverse("referrals:detail", args=[referral.reference_code])).content.decode()
     assert "Client-reported outcome" in html
     assert "I am still waiting" in html
+    # The history names the change in words, without the bookkeeping fields.
+    assert "client answered at" not in html and "client follow up" not in html
 
 
 @pytest.mark.parametrize(
