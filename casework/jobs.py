@@ -105,7 +105,7 @@ class Lease:
     ``length`` belongs to a worker that died and may be claimed again."""
 
     status: str
-    pending: str
+    pending: str | tuple[str, ...]  # several: e.g. queued, and failed awaiting a retry
     running: str
     claimed_at: str
     length: timedelta
@@ -114,7 +114,8 @@ class Lease:
         return Q(**{self.status: self.running, f"{self.claimed_at}__lt": now - self.length})
 
     def claimable(self, now: datetime) -> Q:
-        return Q(**{self.status: self.pending}) | self.expired(now)
+        pending = (self.pending,) if isinstance(self.pending, str) else self.pending
+        return Q(**{f"{self.status}__in": pending}) | self.expired(now)
 
     def held(self, token: datetime) -> Q:
         return Q(**{self.status: self.running, self.claimed_at: token})

@@ -278,6 +278,25 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # An agency's emailed answer link (referrals/links.py) works this many days, and only while
 # the referral is open, its consent covers the agency and nobody revoked it.
 REFERRAL_LINK_DAYS = env.int("REFERRAL_LINK_DAYS", default=14)
+# Messages to clients who agreed to be contacted (referrals/client_messages.py). SMS_BACKEND is
+# referrals.sms.ConsoleBackend (stdout), LocmemBackend (tests) or TwilioBackend (Twilio's REST
+# API with the three TWILIO_* variables). SMS_INBOUND_SECRET lets the console backend's inbound
+# webhook be tried locally (header X-Casebridge-Sms-Secret); empty refuses every request.
+SMS_BACKEND = env("SMS_BACKEND", default="referrals.sms.ConsoleBackend")
+SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", default="")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+# Delivery attempts of one client message, and the first wait (doubling each time), in seconds.
+CLIENT_MESSAGE_MAX_RETRIES = env.int("CLIENT_MESSAGE_MAX_RETRIES", default=5)
+CLIENT_MESSAGE_RETRY_SECONDS = env.int("CLIENT_MESSAGE_RETRY_SECONDS", default=30)
+# A claimed message not finished in this long belongs to a worker that died (the task's hard
+# limit is 60 s); the sweeper (every 2 minutes) also publishes messages queued this long ago.
+CLIENT_MESSAGE_LEASE_SECONDS = env.int("CLIENT_MESSAGE_LEASE_SECONDS", default=120)
+# Days after a referral is accepted when the client is asked whether they got help, and how
+# long the link in that message works.
+CLIENT_CONFIRM_AFTER_DAYS = env.int("CLIENT_CONFIRM_AFTER_DAYS", default=10)
+CLIENT_CONFIRM_LINK_DAYS = env.int("CLIENT_CONFIRM_LINK_DAYS", default=30)
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (the embedded default).
 REDIS_URL = env("REDIS_URL", default="")
@@ -372,6 +391,16 @@ CELERY_BEAT_SCHEDULE = {
     "reports: weekly roll-ups of recent weeks (nightly 02:30 Los Angeles)": {
         "task": "reports.rollup_recent_weeks",
         "schedule": TzAwareCrontab(minute="30", hour="2", tz=BUSINESS_TIME_ZONE),
+    },
+    "referrals: ask clients whether they got help (daily 10:00 Los Angeles)": {
+        "task": "referrals.client_confirmations",
+        "schedule": TzAwareCrontab(minute="0", hour="10", tz=BUSINESS_TIME_ZONE),
+        "options": {"expire_seconds": 6 * 60 * 60},
+    },
+    "referrals: send client messages left queued (every 2 minutes)": {
+        "task": "referrals.client_messages_sweep",
+        "schedule": timedelta(minutes=2),
+        "options": {"expire_seconds": 100},
     },
     "reports: sweep stale report runs (every 5 minutes)": {
         "task": "reports.sweep_report_runs",

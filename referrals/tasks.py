@@ -64,3 +64,42 @@ def referrals_follow_up_task() -> dict:
 
     run = referrals_follow_up(now=timezone.now())
     return {"reminders": len(run.reminders), "overdue": len(run.overdue)}
+
+
+@shared_task(
+    bind=True,
+    name="referrals.client_message",
+    max_retries=None,  # bounded by settings.CLIENT_MESSAGE_MAX_RETRIES below
+    acks_late=True,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def client_message_task(self, message_id: int) -> str:
+    """Sends one message to a client (referrals/client_messages.py); a provider error is
+    retried with exponential backoff, then the message stays "failed"."""
+    from django.conf import settings
+
+    from .client_messages import client_message_deliver, retry_countdown
+
+    try:
+        return client_message_deliver(message_id)
+    except Exception as exc:
+        if self.request.retries >= settings.CLIENT_MESSAGE_MAX_RETRIES:
+            return "failed"
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+
+
+@shared_task(name="referrals.client_messages_sweep", soft_time_limit=60, time_limit=90)
+def client_messages_sweep_task() -> int:
+    """Beat: publishes client messages left queued (broker down) or claimed by a dead worker."""
+    from .client_messages import client_messages_sweep
+
+    return client_messages_sweep()
+
+
+@shared_task(name="referrals.client_confirmations", soft_time_limit=600, time_limit=660)
+def client_confirmations_task() -> int:
+    """Daily (Celery beat): asks clients whether they got help (referrals/client_confirm.py)."""
+    from .client_confirm import client_confirmations_send
+
+    return len(client_confirmations_send(now=timezone.now()))

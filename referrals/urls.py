@@ -4,6 +4,7 @@ from .packets import views as packet_views
 from .views import (
     answer,
     attachments,
+    client_contact,
     conversation,
     detail,
     directory,
@@ -43,6 +44,15 @@ urlpatterns: list = [
     path("answer/<str:code>/<str:token>/", answer.answer, name="answer"),
     path("answer/<str:code>/<str:token>/do/<str:action>/", answer.answer_act, name="answer_act"),
     path("r/<str:code>/links/revoke/", answer.answer_links_revoke, name="answer_links_revoke"),
+    # Messages to clients: contact preference, inbound texts (stop words), the confirmation form.
+    path(
+        "clients/<int:client_pk>/contact/",
+        client_contact.contact_preference,
+        name="contact_preference",
+    ),
+    path("sms/inbound/", client_contact.sms_inbound, name="sms_inbound"),
+    path("confirm/<str:code>/<str:token>/", client_contact.client_confirm, name="client_confirm"),
+    path("r/<str:code>/follow-up-done/", client_contact.follow_up_done, name="follow_up_done"),
     # The referral's PDF packet (referrals/packets): live status, downloads, render again.
     path("r/<str:code>/packet/", packet_views.packet_status, name="packet_status"),
     path("r/<str:code>/packet.pdf", packet_views.packet_download, name="packet_download"),

@@ -296,6 +296,8 @@ class Report:
     digital_programs: list[ProgramRow]
     trend: list = field(default_factory=list)  # rollups.WeekPoint, oldest week first
     priorities: dict = field(default_factory=dict)  # name -> (in the group, everyone else)
+    # (this period, previous period) of ClientConfirmation; see client_confirmation().
+    client_confirmation: tuple = ()
 
 
 # --- Queries -------------------------------------------------------------------------------
@@ -451,8 +453,9 @@ def digital_programs(filters: ReportFilters) -> list[ProgramRow]:
 def build_report(filters: ReportFilters) -> Report:
     """Every metric for the filters and the previous period of equal length.
 
-    PostgreSQL: 7 queries whatever the number of referrals, agencies or programs (the trend
-    is one query on the weekly roll-ups, the priority groups one grouped query each).
+    PostgreSQL: 8 queries whatever the number of referrals, agencies or programs (the trend
+    is one query on the weekly roll-ups, the priority groups one grouped query each, the
+    clients' confirmations one query for both periods).
     """
     from .rollups import priority_groups, weekly_trend
 
@@ -468,4 +471,56 @@ def build_report(filters: ReportFilters) -> Report:
         digital=digital,
         digital_previous=digital_previous,
         digital_programs=digital_programs(filters),
+        client_confirmation=client_confirmation(filters),
+    )
+
+
+# --- Confirmed by the client (issue 13) ------------------------------------------------------
+
+
+@dataclass
+class ClientConfirmation:
+    """What clients said when asked whether they got help (referrals/client_confirm.py).
+
+    - **asked**: referrals whose client was sent the confirmation message;
+    - **answered**: of those, the client answered; **said_got_help**: the client said so;
+    - **agency_got_help**: closed with the agency's outcome "got help";
+      **confirmed**: of those, the client also said they got help.
+    **Confirmed by the client** = confirmed / agency_got_help.
+    """
+
+    asked: int = 0
+    answered: int = 0
+    said_got_help: int = 0
+    agency_got_help: int = 0
+    confirmed: int = 0
+
+
+def client_confirmation(filters: ReportFilters) -> tuple[ClientConfirmation, ClientConfirmation]:
+    """(this period, previous period), in one aggregate query over both periods."""
+    import dataclasses
+
+    previous = filters.previous()
+    begin, _after = filters.bounds()
+    both = referrals_in(dataclasses.replace(filters, start=previous.start))
+    client_said_help = Q(client_outcome="got_help")
+    agency_help = Q(closed_at__isnull=False, outcome=Outcome.GOT_HELP)
+    measures = {
+        "asked": Q(client_confirm_sent_at__isnull=False),
+        "answered": ~Q(client_outcome=""),
+        "said_got_help": client_said_help,
+        "agency_got_help": agency_help,
+        "confirmed": agency_help & client_said_help,
+    }
+    aggs = {}
+    for period, in_period in (
+        ("cur", Q(created_at__gte=begin)),
+        ("prev", Q(created_at__lt=begin)),
+    ):
+        for name, condition in measures.items():
+            aggs[f"{period}_{name}"] = Count("pk", filter=in_period & condition)
+    row = both.aggregate(**aggs)
+    return tuple(
+        ClientConfirmation(**{name: row[f"{period}_{name}"] for name in measures})
+        for period in ("cur", "prev")
     )

@@ -570,5 +570,42 @@ def present(
         ),
         _scorecard_table(report),
         *_digital_tables(report),
+        *_client_confirmation_tables(report),
     ]
     return presented
+
+
+def _client_confirmation_tables(report: Report) -> list[Table]:
+    """Confirmed by the client (issue 13): what clients said when asked whether they got help."""
+    if not report.client_confirmation:
+        return []
+    cur, prev = report.client_confirmation
+    pairs = [
+        (
+            _("Clients asked whether they got help"),
+            count_cell(cur.asked),
+            count_cell(prev.asked),
+            "",
+        ),
+        (_("Clients who answered"), count_cell(cur.answered), count_cell(prev.answered), ""),
+        (
+            _("Clients who said they got help"),
+            count_cell(cur.said_got_help),
+            count_cell(prev.said_got_help),
+            "",
+        ),
+        (
+            _('Confirmed by the client (share of the agencies\' "got help")'),
+            rate_cell(cur.confirmed, cur.agency_got_help),
+            rate_cell(prev.confirmed, prev.agency_got_help),
+            _("pts"),
+        ),
+    ]
+    return [
+        Table(
+            id="client-confirmation",
+            title=_("Confirmed by the client"),
+            columns=[_("Measure"), _("This period"), _("Previous period"), _("Change")],
+            rows=_compare_rows(pairs),
+        )
+    ]

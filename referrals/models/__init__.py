@@ -1,3 +1,10 @@
+from .client_contact import (
+    ClientConfirmLink,
+    ClientMessage,
+    ContactChannel,
+    ContactPreference,
+    MessageStatus,
+)
 from .conversation import ReferralMessage
 from .directory import CapacityStatus, Location, Program, ServiceAtLocation
 from .documents import DocumentKind, ReferralDocument
@@ -5,6 +12,7 @@ from .eligibility import Criterion, PovertyGuideline, RuleSet
 from .links import ReferralLink
 from .publishing import DirectoryPublishing
 from .referral import (
+    ClientOutcome,
     DecidedBy,
     Outcome,
     PacketStatus,
@@ -20,11 +28,17 @@ from .visits import NavigatorVisit
 
 __all__ = [
     "CapacityStatus",
+    "ClientConfirmLink",
+    "ClientMessage",
+    "ClientOutcome",
+    "ContactChannel",
+    "ContactPreference",
     "Criterion",
     "DecidedBy",
     "DirectoryPublishing",
     "DocumentKind",
     "Location",
+    "MessageStatus",
     "NavigatorVisit",
     "Outcome",
     "PacketStatus",

@@ -69,6 +69,15 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ClientOutcome(models.TextChoices):
+    """What the client says happened, from the confirmation link (referrals/client_confirm.py)."""
+
+    GOT_HELP = "got_help", _("I got help")
+    STILL_WAITING = "still_waiting", _("I am still waiting")
+    COULD_NOT_REACH = "could_not_reach", _("I could not reach them")
+    DID_NOT_GO = "did_not_go", _("I did not go")
+
+
 class DecidedBy(models.TextChoices):
     PROVIDER = "provider", _("Provider")
     CLIENT = "client", _("Client")
@@ -153,6 +162,13 @@ class Referral(models.Model):
         _("outcome note"), blank=True, validators=text_validators("reason")
     )
     # The colleague at the receiving agency working on it (referrals.services.referral_assign).
+    # The client's own answer to the confirmation message (referrals/client_confirm.py).
+    client_outcome = models.CharField(
+        _("client-reported outcome"), max_length=32, choices=ClientOutcome.choices, blank=True
+    )
+    client_outcome_at = models.DateTimeField(_("client answered at"), null=True, blank=True)
+    client_confirm_sent_at = models.DateTimeField(null=True, blank=True)
+    client_follow_up_done_at = models.DateTimeField(null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

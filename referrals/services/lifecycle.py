@@ -242,6 +242,9 @@ def referral_send(
 
     packet_schedule(referral=referral, actor=actor)
     notifications.after_commit(tasks.notify_new_referral_task, referral.pk)
+    from referrals.client_messages import MessageTemplate, client_message_queue
+
+    client_message_queue(referral=referral, template=MessageTemplate.REFERRAL_SENT, now=now)
     return referral
 
 

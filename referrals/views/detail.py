@@ -48,6 +48,10 @@ HISTORY_IGNORED = {
     "outcome",
     "decided_by",
     "outcome_note",
+    # The client's answer is shown as "client-reported outcome"; these are its bookkeeping.
+    "client_outcome_at",
+    "client_confirm_sent_at",
+    "client_follow_up_done_at",
 }
 
 

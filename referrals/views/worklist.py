@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import centers_of
 from referrals.access import get_referral_or_404
+from referrals.client_confirm import referrals_needing_follow_up
 from referrals.filters_navigator import WorklistFilter
 from referrals.models import ReferralStatus
 from referrals.selectors import paginate, referral_status_counts
@@ -21,6 +22,8 @@ from referrals.worklist import (
     worklist_choices,
     worklist_referrals,
 )
+
+FOLLOW_UP_SHOWN = 20
 
 
 @require_GET
@@ -52,6 +55,8 @@ def worklist(request):
                 for s in ReferralStatus
             ],
             "querystring": query.urlencode(),
+            # Client answers that disagree with the agency, or could not reach it.
+            "follow_up": list(referrals_needing_follow_up(user=request.user)[:FOLLOW_UP_SHOWN]),
             "next_url": request.get_full_path(),
         },
     )

@@ -133,8 +133,9 @@ def test_postgresql_uses_percentile_cont_in_seven_queries(outcome_data):
 
     with CaptureQueriesContext(connection) as ctx:
         build_report(week())
-    # 2 summaries, the scorecard, digital programs, the trend (roll-ups), 2 priority groups.
-    assert len(ctx.captured_queries) == 7
+    # 2 summaries, the scorecard, digital programs, the trend (roll-ups), 2 priority groups,
+    # the clients' confirmations (both periods).
+    assert len(ctx.captured_queries) == 8
     assert sum("percentile_cont" in q["sql"] for q in ctx.captured_queries) == 5
 
 
