@@ -101,6 +101,7 @@ def make_households(n: int, seed: int) -> list[dict]:
             "foster": foster,
             "hours": hours,
             "tax_unit": 0,
+            "ssi": ssi,
         }
         if pregnant:
             client["babies"] = 2 if rng.random() < 0.1 else 1
@@ -282,7 +283,17 @@ def policyengine(households, on):
         "period": str(on.year),
         "month": f"{on.year}-{on.month:02d}",
         "households": [
-            {"id": h["id"], "people": h["people"], "client": h["client"]} for h in households
+            {
+                "id": h["id"],
+                "people": h["people"],
+                "client": h["client"],
+                # what the household receives now, as the intake records it
+                "receives": {
+                    name: bool(h["facts"][f"receives_{name}"])
+                    for name in ("snap", "medi_cal", "wic", "calworks", "public_housing")
+                },
+            }
+            for h in households
         ],
     }
     done = subprocess.run(
@@ -299,39 +310,82 @@ def policyengine(households, on):
 
 # ---------------------------------------------------------------- causes
 
-CATEGORICAL = {
-    "lifeline": ("calfresh", "medi_cal_person", "medi_cal_children"),
-    "care": ("calfresh", "medi_cal_person", "medi_cal_children", "wic"),
-    "wic": ("calfresh", "medi_cal_person", "medi_cal_children"),
-    "calfresh": (),
-}
-
 
 def cause(name, h, verdict, pe, theirs, why) -> tuple[bool, str]:
-    """(a documented modelling choice?, the cause) of one disagreement (docs/eligibility.md)."""
+    """(a documented modelling choice?, the cause) of one disagreement (docs/eligibility.md).
+
+    Each test reads the household and PolicyEngine's own figures (theirs["detail"]); none
+    looks at a household's id.
+    """
     f = h["facts"]
-    if name == "calfresh" and verdict and "Work rules may apply" in why:
+    d = theirs.get("detail", {})
+    earners = sum(1 for p in h["people"] if p.get("employment_income"))
+    if name == "calfresh" and verdict and not d.get("calfresh_allotment_ok", True):
         return True, (
-            "ABAWD work rules: Casebridge shows a notice (3 months in 3 years, exemptions to "
-            "ask about); PolicyEngine treats the time limit as already used"
+            "California denies a household of 3 or more whose benefit works out at $0 "
+            "(ACL 14-56); the benefit depends on rent, utilities and other deductions "
+            "Casebridge does not ask (PolicyEngine takes them as $0), so it leaves that to "
+            "the county"
         )
-    if not verdict and any(theirs.get(other) for other in CATEGORICAL.get(name, ())):
-        return True, (
-            "PolicyEngine counts being eligible for CalFresh/Medi-Cal/WIC as receiving it "
-            "(categorical eligibility); Casebridge asks what the household receives"
-        )
-    if name == "fera" and verdict and theirs.get("care"):
-        return True, "PolicyEngine puts the household in CARE through categorical eligibility"
     if not verdict and f["age"] < 18 and f["hours_worked_per_week"]:
         return True, (
             "PolicyEngine leaves out a school-age minor's earnings (7 CFR 273.9(c)(7)); "
             "Casebridge does not ask whether a working minor is in school"
         )
-    if name == "calworks" and not verdict and not f["hours_worked_per_week"]:
+    if name == "medi_cal_person" and (
+        d.get("magi_household_size") != f["household_size"]
+        or abs(d.get("magi_income", 0) - int(f["monthly_gross_income"])) > 1
+    ):
+        return True, (
+            f"MAGI household: PolicyEngine builds it from tax relationships "
+            f"({d.get('magi_household_size')} people, ${d.get('magi_income')}/month); "
+            f"Casebridge uses the intake's household ({f['household_size']} people, "
+            f"${f['monthly_gross_income']}/month)"
+        )
+    if name == "calworks" and not verdict and not f["hours_worked_per_week"] and not earners:
         return True, (
             "unearned income (unemployment insurance in this check) is not counted by "
             "PolicyEngine's CalWORKs test; Casebridge counts all income"
         )
+    if name == "calworks" and not verdict and earners >= 2:
+        return True, (
+            f"the $450 applicant disregard is per employed person ({earners} here; "
+            f"PolicyEngine's countable income ${d.get('calworks_applicant_income')}); "
+            "Casebridge does not ask how many household members work and disregards $450 once"
+        )
+    if (
+        name == "calworks"
+        and verdict
+        and d.get("calworks_family")
+        and d.get("calworks_applicant_income", 0) > d.get("calworks_limit", 0)
+    ):
+        return True, (
+            f"PolicyEngine tests CalWORKs for the whole year against the MBSAC in force on "
+            f"1 January (${d.get('calworks_limit')}, countable "
+            f"${d.get('calworks_applicant_income')}); Casebridge uses the one in force on the "
+            "screening date (it changes every 1 July)"
+        )
+    if (
+        name == "calworks"
+        and verdict
+        and not d.get("calworks_family", True)
+        and f["age"] >= 18
+        and not f["is_pregnant"]
+        and f["children_ages"]
+        and min(f["children_ages"]) == 18
+    ):
+        return True, (
+            "an 18-year-old counts as a child only in high school full time (W&I Code "
+            "11253); Casebridge does not ask and counts the child, PolicyEngine does not"
+        )
+    if name == "wic" and not verdict and f["is_pregnant"] and "(counting expected" not in why:
+        return True, (
+            "WIC counts a pregnant woman's expected babies in her household (42 U.S.C. "
+            "1786(d)(2)(D)); Casebridge's WIC rule set before 2026-12-01 (version 2) did not: "
+            "corrected in version 3 from 2026-12-01"
+        )
+    if name == "fera" and verdict and theirs.get("care"):
+        return True, "PolicyEngine puts the household in CARE (see the CARE disagreements)"
     return False, "not explained"
 
 
@@ -409,6 +463,18 @@ def main():
             )
             print(f"        cause: {text}")
             print(f"        {why}")
+    limited = [
+        h["id"]
+        for h in households
+        if theirs[h["id"]]["calfresh"]
+        and not theirs[h["id"]].get("calfresh_after_time_limit", True)
+    ]
+    print(
+        f"\nABAWD time limit: PolicyEngine is told each applicant has countable months left, "
+        f"as Casebridge assumes (it shows the work-rules notice). With the months used up, "
+        f"PolicyEngine's answer turns to no for {len(limited)} household(s) "
+        f"that qualify for CalFresh now: {', '.join(limited) or 'none'}."
+    )
     if args.json:
         Path(args.json).write_text(
             json.dumps({name: dict(table[name]) for name in PROGRAMS}, indent=2)

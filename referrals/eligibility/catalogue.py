@@ -338,12 +338,16 @@ NOTICES = {
 
 
 def valid_fpl_value(value) -> bool:
-    """A poverty-guideline test's value: a percentage, or {"percent": p, "min_size": n}."""
+    """A poverty-guideline test's value: a percentage, or {"percent": p, "min_size": n,
+    "count_unborn": true} (both keys optional; count_unborn adds a pregnancy's expected
+    babies to the household size, as WIC does)."""
     if isinstance(value, dict):
-        if set(value) - {"percent", "min_size"}:
+        if set(value) - {"percent", "min_size", "count_unborn"}:
             return False
         size = value.get("min_size", 1)
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 8:
+            return False
+        if not isinstance(value.get("count_unborn", False), bool):
             return False
         value = value.get("percent")
     return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
@@ -354,6 +358,11 @@ def fpl_parts(value) -> tuple:
     if isinstance(value, dict):
         return value["percent"], value.get("min_size", 1)
     return value, 1
+
+
+def fpl_counts_unborn(value) -> bool:
+    """Whether a poverty-guideline test adds a pregnancy's expected babies to the size."""
+    return isinstance(value, dict) and value.get("count_unborn") is True
 
 
 def table_problem(value) -> str | None:

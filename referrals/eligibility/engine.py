@@ -30,6 +30,7 @@ from .catalogue import (
     FactKind,
     IfNotMet,
     Operator,
+    fpl_counts_unborn,
     fpl_parts,
 )
 from .facts import complete_facts, derive_income_pct_fpl, facts_from_intake
@@ -337,7 +338,12 @@ def _evaluate(criterion, rule_set, facts, guidelines, memo):
                 "income_fpl.unknown" if op == Operator.LTE_FPL_PCT else "gt_fpl_pct.unknown"
             )
             return UNKNOWN, Reason(unknown_id, params, UNKNOWN, *cite), missing
-        counted = max(int(size), min_size)
+        unborn = 0
+        if fpl_counts_unborn(expected) and facts.get("is_pregnant"):
+            # e.g. WIC: a pregnant woman counts as herself plus the babies expected (one
+            # when not said); the household's income is unchanged.
+            unborn = int(facts.get("expected_babies") or 1)
+        counted = max(int(size) + unborn, min_size)
         threshold = _threshold(memo, guidelines, year, counted, percent)
         below = _number(income) <= threshold
         outcome = MET if below == (op == Operator.LTE_FPL_PCT) else NOT_MET
@@ -351,7 +357,9 @@ def _evaluate(criterion, rule_set, facts, guidelines, memo):
         message = "income_fpl" if op == Operator.LTE_FPL_PCT else "income_fpl_over"
         if fact != "monthly_gross_income":
             message += "_own" if fact == "client_monthly_income" else "_magi"
-        if counted != int(size):
+        if unborn and fact == "monthly_gross_income":
+            message += "_unborn"
+        elif counted != int(size) + unborn:
             params["actual_size"] = int(size)
             message += "_min"
         return outcome, Reason(f"{message}.{outcome}", params, outcome, *cite), []

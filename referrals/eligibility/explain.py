@@ -28,6 +28,14 @@ MESSAGES = {
         "Monthly income %(income)s is over %(percent)s%% of the %(year)s poverty guideline for "
         "a household of %(size)s: %(threshold)s"
     ),
+    "income_fpl_unborn.met": _(
+        "Monthly income %(income)s is at or under %(percent)s%% of the %(year)s poverty "
+        "guideline for a household of %(size)s (counting expected babies): %(threshold)s"
+    ),
+    "income_fpl_unborn.not_met": _(
+        "Monthly income %(income)s is over %(percent)s%% of the %(year)s poverty guideline for "
+        "a household of %(size)s (counting expected babies): %(threshold)s"
+    ),
     "income_fpl.unknown": _(
         "Needs the household's monthly income and size to compare with %(percent)s%% of the "
         "%(year)s poverty guideline"
