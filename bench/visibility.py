@@ -167,7 +167,8 @@ def personas(n_clients: int, n_referrals: int):
     from referrals.models import Referral
 
     def member(username, org, role):
-        user, _ = User.objects.get_or_create(username=username)
+        # One user per organization: a rerun that picks another busiest agency gets a new one.
+        user, _ = User.objects.get_or_create(username=f"{username}_{org.pk}")
         services.membership_create(user=user, organization=org, role=role)
         return User.objects.get(pk=user.pk)
 
