@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page
+.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page bench-visibility
 
 PY := .venv/bin/python
 
@@ -24,6 +24,9 @@ bench: bench-screening bench-packets bench-reports bench-search bench-client-pag
 
 bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
 	$(PY) bench/reports.py
+
+bench-visibility: ## visibility queries before/after issue 15 with plans (BENCH_VISIBILITY_DATABASE_URL, default cb_vis_bench)
+	$(PY) bench/visibility.py --explain bench/out/visibility-plans
 
 bench-search:     ## 200,000 clients in PostgreSQL (BENCH_SEARCH_DATABASE_URL, default cb_ui_bench): times client search pages and the dashboard
 	$(PY) bench/search.py

@@ -6,17 +6,33 @@ Rules (DESIGN.md "Access control"):
 - Global (model-level) permissions never open a client: every query uses
   ``accept_global_perms=False`` and ignores superuser status. Administrators use the admin.
 - Denied and missing answer the same ``Http404``.
+
+Visibility is one SQL statement shaped for PostgreSQL's indexes (issue 15): the grants are read
+from guardian's direct-FK tables as a single ``IN (... UNION ...)`` semi-join or an ``EXISTS``
+probe per row (``(content_object, permission, group)`` index), never guardian's ``IN ... OR
+IN ...``, which PostgreSQL can only answer by scanning the whole table. It returns exactly the
+rows ``get_objects_for_user(..., accept_global_perms=False, with_superuser=False)`` returns
+(tests/casework/test_visibility_same_rows.py keeps that formulation as the reference).
 """
 
 from enum import IntEnum
 
-from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 from django.http import Http404
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from .audit import access_log_append
-from .models import Client, Membership, Organization, OrganizationKind, Role
+from .models import (
+    Client,
+    ClientGroupObjectPermission,
+    ClientUserObjectPermission,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Role,
+)
 from .models.accesslog import AccessAction
 
 
@@ -32,17 +48,88 @@ _CLIENT_PERMS = {
 }
 
 
+class InArray(Func):
+    """``column IN (sub-query)`` that PostgreSQL can answer from an index also inside an OR:
+    there it is written ``column = ANY(ARRAY(sub-query))``, run once (an InitPlan) and usable by
+    an index or bitmap-OR scan, where an ``IN`` sub-query under OR becomes a filter over every
+    row. Other databases get the plain ``IN``."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, subquery: QuerySet):
+        super().__init__(F(column), subquery)
+
+    def _parts(self, compiler):
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        rhs, rhs_params = compiler.compile(self.source_expressions[1])
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, rhs, params = self._parts(compiler)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        lhs, rhs, params = self._parts(compiler)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
+
+
+def user_group_ids(user) -> QuerySet:
+    """The user's groups as a sub-query (no query of its own)."""
+    return get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id")
+
+
+def _permission_ids(perm: str) -> QuerySet[Permission]:
+    app_label, codename = perm.split(".")
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).values(
+        "pk"
+    )
+
+
+def granted_ids(*, user, perm: str, group_model, user_model) -> QuerySet:
+    """Ids of the objects on which ``user`` holds ``perm`` ("app.codename") through guardian's
+    direct-FK permission tables: their groups' grants and their own, as one sub-query."""
+    permission = _permission_ids(perm)
+    by_group = group_model.objects.filter(
+        permission_id__in=permission, group_id__in=user_group_ids(user)
+    ).values("content_object_id")
+    by_user = user_model.objects.filter(permission_id__in=permission, user_id=user.pk).values(
+        "content_object_id"
+    )
+    return by_group.union(by_user)
+
+
+def granted_exists(*, user, perm: str, group_model, user_model, outer: str = "pk") -> Q:
+    """The same grant as ``granted_ids``, checked per row by an index probe (for queries that
+    another index already narrows to the user's own rows)."""
+    permission = _permission_ids(perm)
+    return Q(
+        Exists(
+            group_model.objects.filter(
+                content_object_id=OuterRef(outer),
+                permission_id__in=permission,
+                group_id__in=user_group_ids(user),
+            )
+        )
+    ) | Q(
+        Exists(
+            user_model.objects.filter(
+                content_object_id=OuterRef(outer), permission_id__in=permission, user_id=user.pk
+            )
+        )
+    )
+
+
 def clients_visible_to(*, user, level: AccessLevel = AccessLevel.VIEW) -> QuerySet[Client]:
     """Clients the user may see (or edit), through their organizations' grants only."""
     if not user.is_authenticated:
         return Client.objects.none()
-    return get_objects_for_user(
-        user,
-        _CLIENT_PERMS[level],
-        klass=Client,
-        accept_global_perms=False,
-        with_superuser=False,
-        use_groups=True,
+    return Client.objects.filter(
+        pk__in=granted_ids(
+            user=user,
+            perm=_CLIENT_PERMS[level],
+            group_model=ClientGroupObjectPermission,
+            user_model=ClientUserObjectPermission,
+        )
     )
 
 

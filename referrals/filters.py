@@ -9,9 +9,7 @@ from .models import Program, Referral, ReferralStatus, Urgency
 class InboxFilter(django_filters.FilterSet):
     """Filters of the partner inbox; the programs offered are the user's agencies' own."""
 
-    q = django_filters.CharFilter(
-        label=_("Reference code"), method="filter_reference", max_length=REFERENCE_CODE_MAX
-    )
+    q = django_filters.CharFilter(label=_("Reference code"), max_length=REFERENCE_CODE_MAX)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ReferralStatus.choices, empty_label=_("Any status")
     )
@@ -23,20 +21,17 @@ class InboxFilter(django_filters.FilterSet):
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"),
-        method="filter_overdue",
         choices=[("true", _("Overdue only")), ("false", _("Not overdue"))],
         empty_label=_("Any"),
     )
 
     assigned = django_filters.ChoiceFilter(
         label=_("Assigned"),
-        method="filter_assigned",
         choices=[("me", _("Assigned to me")), ("nobody", _("Not assigned"))],
         empty_label=_("Anyone"),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
-        method="filter_sort",
         choices=[("newest", _("Newest first"))],
         empty_label=_("Needs attention first"),
     )
@@ -53,25 +48,32 @@ class InboxFilter(django_filters.FilterSet):
 
         uswds_classes(self.form.fields)
 
-    def filter_reference(self, queryset, name, value):
-        value = value.strip().upper()
-        return queryset.filter(Q(reference_code=value) | Q(reference_code=f"CB-{value}"))
+    def condition(self) -> Q:
+        """The chosen filters as one condition, so the inbox can count the matching referrals
+        in the same aggregate as its status counts (``qs`` applies the same condition)."""
+        if not self.is_bound:
+            return Q()
+        self.form.is_valid()  # an invalid field is left out of cleaned_data, as django-filter does
+        data = self.form.cleaned_data
+        condition = Q()
+        if data.get("q"):
+            value = data["q"].strip().upper()
+            condition &= Q(reference_code=value) | Q(reference_code=f"CB-{value}")
+        for name in ("status", "program", "urgency"):
+            if data.get(name):
+                condition &= Q(**{name: data[name]})
+        if data.get("overdue") == "true":
+            condition &= Q(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
+        elif data.get("overdue") == "false":
+            condition &= Q(overdue_at__isnull=True)
+        if data.get("assigned") == "me":
+            condition &= Q(assigned_to=self.request.user)
+        elif data.get("assigned") == "nobody":
+            condition &= Q(assigned_to__isnull=True)
+        return condition
 
-    def filter_overdue(self, queryset, name, value):
-        if value == "true":
-            return queryset.filter(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
-        if value == "false":
-            return queryset.filter(overdue_at__isnull=True)
-        return queryset
-
-    def filter_assigned(self, queryset, name, value):
-        if value == "me":
-            return queryset.filter(assigned_to=self.request.user)
-        if value == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
-
-    def filter_sort(self, queryset, name, value):
-        if value == "newest":
-            return queryset.order_by("-created_at", "-id")
+    def filter_queryset(self, queryset):
+        queryset = queryset.filter(self.condition())
+        if self.form.cleaned_data.get("sort") == "newest":
+            queryset = queryset.order_by("-created_at", "-id")
         return queryset

@@ -35,8 +35,11 @@ def referral_inbox(*, user) -> QuerySet[Referral]:
     )
 
 
-def referral_status_counts(*, queryset: QuerySet[Referral]) -> dict[str, int]:
-    """How many referrals are in each status, plus overdue, in one aggregate query."""
+def referral_status_counts(
+    *, queryset: QuerySet[Referral], matching: Q | None = None
+) -> dict[str, int]:
+    """How many referrals are in each status, plus overdue, in one aggregate query; with
+    ``matching`` (the filters' condition) also how many match the filters, for the paginator."""
     aggregates = {
         status.value: Count("pk", filter=Q(status=status.value)) for status in ReferralStatus
     }
@@ -44,11 +47,28 @@ def referral_status_counts(*, queryset: QuerySet[Referral]) -> dict[str, int]:
         "pk", filter=Q(status=ReferralStatus.REQUESTED, overdue_at__isnull=False)
     )
     aggregates["total"] = Count("pk")
+    if matching is not None:
+        aggregates["matching"] = Count("pk", filter=matching) if matching else Count("pk")
     return queryset.order_by().aggregate(**aggregates)
 
 
-def paginate(queryset, *, page_number, per_page: int) -> Page:
-    return Paginator(queryset, per_page).get_page(page_number)
+class CountedPaginator(Paginator):
+    """A paginator told its count (already computed in another aggregate), so it does not
+    run a COUNT query of its own."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def paginate(queryset, *, page_number, per_page: int, count: int | None = None) -> Page:
+    if count is None:
+        return Paginator(queryset, per_page).get_page(page_number)
+    return CountedPaginator(queryset, per_page, count=count).get_page(page_number)
 
 
 def referral_detail(*, referral: Referral) -> dict:

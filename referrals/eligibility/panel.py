@@ -3,24 +3,38 @@
 The panel screens the client's latest intake against every active program; the "what if"
 form re-screens with another income or household size and saves nothing. Both do a fixed
 number of queries, whatever the number of programs.
+
+The panel's ranked results are computed once per change and kept in Django's cache (issue 15):
+the key holds the intake's and the client's last change, the program catalogue's version (the
+compiled directory's stamp: programs, rule sets, criteria, poverty guidelines) and the day
+(ages and effective dates move with it), so any of those changing screens again.
 """
 
+import dataclasses
+import hashlib
+import logging
 import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.access import works_at_center
 from casework.models import IntakeInterview
 
+from . import compiled
 from .catalogue import FACTS, FactKind
 from .engine import screen_intake
 from .facts import parse_fact
 from .results import EligibilityStatus
 
+log = logging.getLogger(__name__)
+
 MAX_HOUSEHOLD = 30
+SUGGESTIONS_CACHE_SECONDS = 24 * 60 * 60
 # The client page shows this many programs per section; the full page shows them all.
 PANEL_LIMIT = 3
 # "Open to everyone": the screening status of that name (when the engine has it), or a
@@ -186,18 +200,91 @@ def what_if_fields(screened, overrides) -> list[dict]:
     return fields
 
 
+def _stamp_of(value) -> str:
+    return "-" if value is None else f"{value.timestamp():.6f}"
+
+
+def suggestions_cache_key(*, client, intake, directory, on, limit) -> str:
+    """Changes whenever what the panel shows could: the intake (its answers, household and
+    needs), the client (age, ZIP), the program catalogue, the day, the panel's length."""
+    catalogue = hashlib.sha256(repr(directory.stamp).encode()).hexdigest()[:16]
+    intake_part = f"{intake.pk}@{_stamp_of(intake.updated_at)}" if intake else "none"
+    return (
+        f"suggestions:v1:{client.pk}@{_stamp_of(client.updated_at)}:{intake_part}:"
+        f"{catalogue}:{on.isoformat()}:{limit}"
+    )
+
+
+def _cache_call(method, *args):
+    """The cache is a shortcut: if it is unreachable the panel is computed as before."""
+    try:
+        return method(*args)
+    except Exception:  # any cache backend failure (Redis down, a timeout)
+        log.warning("suggestions cache unavailable", exc_info=True)
+        return None
+
+
+def _ranked_once(*, client, intake, screened, limit) -> tuple[list[dict], bool]:
+    """``ranked_sections`` of a screening of every program and whether any is a demo one,
+    from the cache when nothing it depends on changed."""
+    on = timezone.localdate()
+    directory = compiled.current_directory()
+    key = suggestions_cache_key(
+        client=client, intake=intake, directory=directory, on=on, limit=limit
+    )
+    cached = _cache_call(cache.get, key)
+    if cached is not None:
+        sections, any_demo = cached
+        programs = directory.programs
+        if all(r.program in programs for s in sections for r in s["results"]):
+            labels = dict(_sections())
+            sections = [
+                {
+                    **section,
+                    "label": labels[section["status"]],
+                    "results": [
+                        dataclasses.replace(r, program=programs[r.program].program)
+                        for r in section["results"]
+                    ],
+                }
+                for section in sections
+            ]
+            attach_locations([r.program for s in sections for r in s["results"]])
+            return sections, any_demo
+    results = screen_intake(intake=screened, on=on)
+    sections = ranked_sections(results, limit=limit)
+    any_demo = any(r.program.is_demo for r in results)
+    # Stored with program ids (the programs come back from the compiled directory).
+    stored = [
+        {
+            **{k: v for k, v in section.items() if k != "label"},
+            "results": [dataclasses.replace(r, program=r.program.pk) for r in section["results"]],
+        }
+        for section in sections
+    ]
+    _cache_call(cache.set, key, (stored, any_demo), SUGGESTIONS_CACHE_SECONDS)
+    return sections, any_demo
+
+
 def suggestions_context(
     *, request, client, intake, overrides=None, errors=(), limit=PANEL_LIMIT
 ) -> dict:
     screened = intake or IntakeInterview(client=client)  # no intake yet: facts from the client
-    results = screen_intake(intake=screened, overrides=overrides or None)
+    if overrides:  # a "what if" is never cached
+        results = screen_intake(intake=screened, overrides=overrides)
+        groups = ranked_sections(results, limit=limit)
+        any_demo = any(r.program.is_demo for r in results)
+    else:
+        groups, any_demo = _ranked_once(
+            client=client, intake=intake, screened=screened, limit=limit
+        )
     income = (overrides or {}).get("monthly_gross_income", screened.monthly_gross_income)
     size = (overrides or {}).get("household_size", screened.household_size)
     return {
         "client": client,
         "intake": intake,
-        "groups": ranked_sections(results, limit=limit),
-        "any_demo": any(r.program.is_demo for r in results),
+        "groups": groups,
+        "any_demo": any_demo,
         "compact": bool(limit),
         "full_page_query": urlencode(
             {key: value for key, value in (overrides or {}).items() if value is not None}

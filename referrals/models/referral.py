@@ -281,4 +281,14 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+    # The composite index below leads with the object, so it also serves the foreign key.
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, db_index=False)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        # An index-only probe "does one of these groups hold this permission on this object"
+        # per row, for visibility queries (issue 15).
+        indexes = [
+            models.Index(
+                fields=["content_object", "permission", "group"], name="referral_gperm_obj_idx"
+            )
+        ]

@@ -23,8 +23,14 @@ def inbox(request):
     base = referral_inbox(user=request.user)
     programs = Program.objects.filter(agency__in=agencies).order_by("name")
     filterset = InboxFilter(request.GET or None, queryset=base, programs=programs, request=request)
-    counts = referral_status_counts(queryset=base)
-    page = paginate(filterset.qs, page_number=request.GET.get("page"), per_page=INBOX_PAGE_SIZE)
+    # One aggregate: the status tabs, and how many match the filters (the paginator's count).
+    counts = referral_status_counts(queryset=base, matching=filterset.condition())
+    page = paginate(
+        filterset.qs,
+        page_number=request.GET.get("page"),
+        per_page=INBOX_PAGE_SIZE,
+        count=counts["matching"],
+    )
     query = request.GET.copy()
     query.pop("page", None)
     status_tabs = [
