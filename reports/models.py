@@ -105,10 +105,11 @@ class WeeklyRollup(models.Model):
     or one slice. Kept by the system (``reports.rollups``): recomputed for the weeks a referral
     change touches, and nightly for recent weeks. Never shown unsuppressed.
 
-    Beside the trend's counts, each row holds what the dashboard's long windows add up: the
-    status funnel, the outcomes of closed referrals, and fixed-bucket histograms of the times
-    to first response and to close (``reports.histograms``: ``response_lt_<N>h`` counts the
-    referrals answered in under N hours)."""
+    Beside the trend's counts, the rows the dashboard's long windows add up
+    (``rollups.FULL_DIMENSIONS``) hold the status funnel, the outcomes of closed referrals,
+    and fixed-bucket histograms of the times to first response and to close
+    (``reports.histograms``: ``response_lt_<N>h`` counts the referrals answered in under N
+    hours); on other slices those stay 0."""
 
     week_start = models.DateField()
     dimension = models.CharField(max_length=16, choices=Dimension.choices)

@@ -31,9 +31,7 @@ from django.db.models import (
     FloatField,
     Func,
     Max,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -152,6 +150,20 @@ def _rollup_counts() -> dict:
     return extra
 
 
+# The slices whose rows hold every figure (what the dashboard's long windows read: everyone,
+# digital inclusion and young adults, the scorecard's agencies, the digital programs). The
+# others hold the trend's counts only (the funnel, outcomes and histograms stay 0), which
+# keeps a week's recompute about half as long.
+FULL_DIMENSIONS = frozenset(
+    {
+        Dimension.ALL,
+        Dimension.NEED,
+        Dimension.AGE_BAND,
+        Dimension.AGENCY,
+        Dimension.DIGITAL_PROGRAM,
+    }
+)
+
 # The figures of a roll-up row (written by ``rollup_weeks``), and those that add up over weeks.
 ROLLUP_FIELDS = tuple(
     f.name
@@ -231,7 +243,7 @@ def rollup_weeks(weeks) -> int:
     now = timezone.now()
     rows = []
     for dimension in Dimension.values:
-        for r in _grouped(base, dimension, full=True):
+        for r in _grouped(base, dimension, full=dimension in FULL_DIMENSIONS):
             if r["_week"] not in wanted:
                 continue
             rows.append(
@@ -240,7 +252,7 @@ def rollup_weeks(weeks) -> int:
                     dimension=dimension,
                     key=r["_key"] or "",
                     computed_at=now,
-                    **{f: r[f] for f in ROLLUP_FIELDS},
+                    **{f: r[f] for f in ROLLUP_FIELDS if f in r},
                 )
             )
     with transaction.atomic():
@@ -526,11 +538,12 @@ _GROUP_KEYS = {
 
 
 def report_from_rollups(filters: ReportFilters, *, required: bool = False):
-    """The dashboard's figures for a long window added up from the roll-ups, in four queries
-    whatever the number of referrals (totals of both periods, the scorecard, the digital
-    programs, the trend). Counts and rates equal the live computation; medians and 90th
-    percentiles come from the summed histograms (``reports.histograms``). None when no
-    roll-ups cover the period yet (unless ``required``): the caller computes it live."""
+    """The dashboard's figures for a long window added up from the roll-ups, in six queries
+    whatever the number of referrals (totals of both periods, the scorecard and its agencies'
+    names, the digital programs and their names, the trend). Counts and rates equal the live
+    computation; medians and 90th percentiles come from the summed histograms
+    (``reports.histograms``). None when no roll-ups cover the period yet (unless
+    ``required``): the caller computes it live."""
     from casework.models import Organization
     from referrals.models import Program
 
@@ -557,23 +570,29 @@ def report_from_rollups(filters: ReportFilters, *, required: bool = False):
         return None
 
     in_period = {"week_start__gte": filters.start, "week_start__lte": filters.end}
-    agency_name = Organization.objects.filter(pk=OuterRef("_id")).values("name")[:1]
-    agencies = (
-        WeeklyRollup.objects.filter(dimension=Dimension.AGENCY, **in_period)
+    # Summed per agency, then named in a second query sorted by the database (its collation):
+    # a name subquery inside the grouped query would run once per week and agency.
+    agencies = {
+        r["_id"]: r
+        for r in WeeklyRollup.objects.filter(dimension=Dimension.AGENCY, **in_period)
         .annotate(_id=Cast("key", BigIntegerField()))
         .values("_id")
         .annotate(
-            agency_name=Subquery(agency_name),
             **{f: Sum(f) for f in ("sent", "responded", "accepted_ever", "completed", "overdue")},
             **{f: Sum(f) for f in RESPONSE_FIELDS},
             response_hours_max=Max("response_hours_max"),
         )
-        .order_by("-sent", "agency_name", "_id")
+        .order_by()
+    }
+    names = list(
+        Organization.objects.filter(pk__in=agencies)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
     )
     scorecard = [
         AgencyRow(
-            agency_id=r["_id"],
-            agency_name=r["agency_name"],
+            agency_id=pk,
+            agency_name=name,
             received=r["sent"],
             responded=r["responded"],
             accepted_ever=r["accepted_ever"],
@@ -583,32 +602,34 @@ def report_from_rollups(filters: ReportFilters, *, required: bool = False):
                 r, RESPONSE_EDGES, RESPONSE_FIELDS, r["responded"], r["response_hours_max"], (0.5,)
             )[0],
         )
-        for r in agencies
+        for pk, name in names
+        for r in (agencies[pk],)
     ]
-    program = Program.objects.filter(pk=OuterRef("_id"))
-    programs = (
-        WeeklyRollup.objects.filter(dimension=Dimension.DIGITAL_PROGRAM, **in_period)
+    # Most referrals first, then by name (the order above: a stable sort keeps it).
+    scorecard.sort(key=lambda row: -row.received)
+    programs = {
+        r["_id"]: r
+        for r in WeeklyRollup.objects.filter(dimension=Dimension.DIGITAL_PROGRAM, **in_period)
         .annotate(_id=Cast("key", BigIntegerField()))
         .values("_id")
-        .annotate(
-            program_name=Subquery(program.values("name")[:1]),
-            agency_name=Subquery(program.values("agency__name")[:1]),
-            **{f: Sum(f) for f in ("sent", "accepted_ever", "completed", "got_help")},
-        )
-        .order_by("-sent", "program_name", "_id")
-    )
+        .annotate(**{f: Sum(f) for f in ("sent", "accepted_ever", "completed", "got_help")})
+        .order_by()
+    }
     digital_programs = [
         ProgramRow(
-            program_id=r["_id"],
-            program_name=r["program_name"],
-            agency_name=r["agency_name"],
-            sent=r["sent"],
-            accepted_ever=r["accepted_ever"],
-            completed=r["completed"],
-            got_help=r["got_help"],
+            program_id=pk,
+            program_name=name,
+            agency_name=agency_name,
+            sent=programs[pk]["sent"],
+            accepted_ever=programs[pk]["accepted_ever"],
+            completed=programs[pk]["completed"],
+            got_help=programs[pk]["got_help"],
         )
-        for r in programs
+        for pk, name, agency_name in Program.objects.filter(pk__in=programs)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "agency__name")
     ]
+    digital_programs.sort(key=lambda row: -row.sent)
 
     def total(name: str, current: bool) -> dict | None:
         return found.get((name, int(current)))
