@@ -22,7 +22,7 @@ messages:         ## update locale/*/django.po from the sources (then translate,
 
 bench: bench-screening bench-packets bench-reports bench-search bench-client-page  ## every benchmark, printing its figures
 
-bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics and the dashboard
+bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics, the 26-week trend and the dashboard (one year: goal < 300 ms)
 	$(PY) bench/reports.py
 
 bench-visibility: ## visibility queries before/after issue 15 with plans (BENCH_VISIBILITY_DATABASE_URL, default cb_vis_bench)

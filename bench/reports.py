@@ -8,7 +8,9 @@ Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1
 creating and migrating it first. The directory (centers, agencies, programs) and a manager come
 from the ORM; clients, consents and referrals are bulk-loaded in SQL with generate_series
 (INSERT ... SELECT), so a million rows take well under a minute. A rerun reuses the rows
-unless --reseed is given. The goal: the weekly report's metrics in under 5 seconds.
+unless --reseed is given. The goals: the weekly report's metrics in under 5 seconds; a
+26-week trend and the one-year dashboard (53 whole weeks, added up from the weekly roll-ups)
+in under 300 ms.
 """
 
 from __future__ import annotations
@@ -117,12 +119,12 @@ def seed_directory():
 CLIENTS_SQL = """
 INSERT INTO casework_client (legal_first_name, legal_last_name, preferred_name, date_of_birth,
     phone, email, address_line1, address_line2, city, zip_code, preferred_language, search_name,
-    created_at, updated_at, created_by_id, center_id)
+    created_at, updated_at, created_by_id, center_id, administrative_gender)
 SELECT 'Bench', 'Client ' || i, '', DATE '1950-01-01' + (i %% 20000), '', '', '', '', 'San José',
     (ARRAY['95110','95111','95112','95116','95122','95127','95133','95148'])[1 + i %% 8],
     (ARRAY['en','en','en','es','es','vi','pa','hi'])[1 + (i * 7) %% 8],
     'bench client ' || i, now(), now(), %(user)s,
-    (%(centers)s::bigint[])[1 + i %% %(n_centers)s]
+    (%(centers)s::bigint[])[1 + i %% %(n_centers)s], ''
 FROM generate_series(1, %(n)s) AS i
 """
 
@@ -311,6 +313,7 @@ def main() -> int:
     from referrals.models import Referral
     from reports.forms import default_period
     from reports.metrics import ReportFilters, build_report
+    from reports.periods import whole_period
     from reports.presentation import present
     from reports.rendering import report_csv
     from reports.services import previous_week_start, week_filters
@@ -322,13 +325,19 @@ def main() -> int:
     total = Referral.objects.count()
     print(f"referrals in the database: {total:,}")
 
-    from reports.models import WeeklyRollup
-    from reports.rollups import rollup_all, rollup_recent, weekly_trend
+    from reports.models import Dimension, WeeklyRollup
+    from reports.rollups import answers_from_rollups, rollup_all, rollup_recent, weekly_trend
 
-    if args.reseed or not WeeklyRollup.objects.exists():
+    # Roll-ups from before the dashboard's figures were added hold no digital-program rows.
+    has_dashboard_rollups = WeeklyRollup.objects.filter(
+        dimension=Dimension.DIGITAL_PROGRAM
+    ).exists()
+    if args.reseed or not has_dashboard_rollups:
         started = time.perf_counter()
         rows = rollup_all()
         print(f"weekly roll-ups, first fill: {rows:,} rows in {time.perf_counter() - started:.1f}s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reports_weeklyrollup")  # as autovacuum would
     _, times = timed(rollup_recent, 2)
     print(f"weekly roll-ups, nightly recompute of 8 weeks: {fmt(times)}")
 
@@ -352,12 +361,21 @@ def main() -> int:
     start, end = default_period()
     for label, filters in [
         ("dashboard default (28 days)", ReportFilters(start=start, end=end)),
-        ("a quarter (91 days)", ReportFilters(start=end - datetime.timedelta(days=90), end=end)),
-        ("a year (366 days)", ReportFilters(start=end - datetime.timedelta(days=365), end=end)),
+        # As the dashboard asks for them: widened to whole weeks (roll-ups from 5 weeks, for
+        # everyone; a slice is computed live).
         (
-            "a year, Vietnamese-speaking clients",
+            "a quarter (14 weeks)",
+            ReportFilters(*whole_period(end - datetime.timedelta(days=90), end)),
+        ),
+        (
+            "a year (53 weeks)",
+            ReportFilters(*whole_period(end - datetime.timedelta(days=365), end)),
+        ),
+        (
+            "a year, Vietnamese-speaking (live)",
             ReportFilters(
-                start=end - datetime.timedelta(days=365), end=end, language=Language.VIETNAMESE
+                *whole_period(end - datetime.timedelta(days=365), end),
+                language=Language.VIETNAMESE,
             ),
         ),
     ]:
@@ -377,10 +395,16 @@ def main() -> int:
         _, times = timed(lambda f=filters: weekly_trend(f), args.repeat)
         goal_times[label] = statistics.median(times)
         print(f"  {label:<40} {fmt(times)}")
-    year = ReportFilters(start=end - datetime.timedelta(days=365), end=end)
-    _, times = timed(lambda: build_report(year), max(2, args.repeat // 2))
+    # The dashboard widens a year to whole weeks (docs/metrics.md, rule 7): 53 weeks.
+    year = ReportFilters(*whole_period(end - datetime.timedelta(days=365), end))
+    assert answers_from_rollups(year)
+    _, times = timed(lambda: build_report(year), args.repeat)
     goal_times["one-year dashboard metrics"] = statistics.median(times)
-    print(f"  {'one-year dashboard metrics (build_report)':<40} {fmt(times)}")
+    print(f"  {'one-year dashboard metrics (roll-ups)':<40} {fmt(times)}")
+    _, times = timed(lambda: report_csv(present(build_report(year))), args.repeat)
+    print(f"  {'  + presentation + CSV':<40} {fmt(times)}")
+    _, times = timed(lambda: build_report(year, from_rollups=False), 1)
+    print(f"  {'one-year dashboard metrics, live':<40} {fmt(times)}")
 
     setup_test_environment()  # the test client's host, and template rendering signals
     client = Client()
@@ -413,7 +437,7 @@ def main() -> int:
         reset_queries()
         with CaptureQueriesContext(connection) as ctx:
             get()
-        _, times = timed(get, max(2, args.repeat // 2))
+        _, times = timed(get, args.repeat if label == "one year" else max(2, args.repeat // 2))
         print(f"  {label:<28} {fmt(times)}, {len(ctx.captured_queries)} queries")
         if label == "one year":
             goal_times["one-year dashboard page"] = statistics.median(times)

@@ -450,15 +450,28 @@ def digital_programs(filters: ReportFilters) -> list[ProgramRow]:
     ]
 
 
-def build_report(filters: ReportFilters) -> Report:
+def build_report(filters: ReportFilters, *, from_rollups: bool | None = None) -> Report:
     """Every metric for the filters and the previous period of equal length.
 
-    PostgreSQL: 8 queries whatever the number of referrals, agencies or programs (the trend
-    is one query on the weekly roll-ups, the priority groups one grouped query each, the
-    clients' confirmations one query for both periods).
+    A long window for everyone (whole weeks, ``rollups.LONG_WINDOW_WEEKS`` or more) is added
+    up from the weekly roll-ups: 4 queries whatever the number of referrals, medians from the
+    roll-ups' histograms (``from_rollups`` forces one way or the other; by default a window
+    with no roll-ups yet is computed live); the clients' confirmations come from them too.
+    Otherwise, PostgreSQL: 8 queries whatever the number of referrals, agencies or programs
+    (the trend is one query on the weekly roll-ups, the priority groups one grouped query each,
+    the clients' confirmations one query for both periods).
     """
-    from .rollups import priority_groups, weekly_trend
+    from .rollups import answers_from_rollups, priority_groups, report_from_rollups, weekly_trend
 
+    if from_rollups is None:
+        from_rollups = answers_from_rollups(filters)
+        required = False
+    else:
+        required = True
+    if from_rollups:
+        report = report_from_rollups(filters, required=required)
+        if report is not None:
+            return report
     current, digital = summaries(filters)
     previous, digital_previous = summaries(filters.previous())
     return Report(

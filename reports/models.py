@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.validation import DateInRange
 
+from .histograms import CLOSE_FIELDS, RESPONSE_FIELDS
+
 
 class RunState(models.TextChoices):
     PENDING = "pending", _("Waiting to start")
@@ -94,12 +96,20 @@ class Dimension(models.TextChoices):
     AGENCY = "agency", _("Agency")
     PROGRAM = "program", _("Program")
     NEED = "need", _("Need")
+    # Device and connectivity referrals per program (the dashboard's digital-inclusion table).
+    DIGITAL_PROGRAM = "digital_program", _("Digital-inclusion program")
 
 
 class WeeklyRollup(models.Model):
     """Raw counts of the referrals sent in one week (Monday to Sunday, local time), for everyone
     or one slice. Kept by the system (``reports.rollups``): recomputed for the weeks a referral
-    change touches, and nightly for recent weeks. Never shown unsuppressed."""
+    change touches, and nightly for recent weeks. Never shown unsuppressed.
+
+    Beside the trend's counts, the rows the dashboard's long windows add up
+    (``rollups.FULL_DIMENSIONS``) hold the status funnel, the outcomes of closed referrals,
+    and fixed-bucket histograms of the times to first response and to close
+    (``reports.histograms``: ``response_lt_<N>h`` counts the referrals answered in under N
+    hours); on other slices those stay 0."""
 
     week_start = models.DateField()
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
@@ -111,6 +121,30 @@ class WeeklyRollup(models.Model):
     got_help = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
     response_hours_p50 = models.FloatField(null=True, blank=True)
+    # Current status (the funnel).
+    requested = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    # Outcomes of closed referrals (got_help above is the first of them).
+    outcome_not_eligible = models.PositiveIntegerField(default=0)
+    outcome_no_capacity = models.PositiveIntegerField(default=0)
+    outcome_could_not_contact = models.PositiveIntegerField(default=0)
+    outcome_client_declined = models.PositiveIntegerField(default=0)
+    outcome_other = models.PositiveIntegerField(default=0)
+    outcome_none = models.PositiveIntegerField(default=0)
+    # Confirmed by the client (issue 13; reports.metrics.ClientConfirmation): asked, answered,
+    # said they got help, and closed "got help" by the agency and confirmed by the client.
+    client_asked = models.PositiveIntegerField(default=0)
+    client_answered = models.PositiveIntegerField(default=0)
+    client_said_got_help = models.PositiveIntegerField(default=0)
+    client_confirmed = models.PositiveIntegerField(default=0)
+    # The longest times, the upper end of the histograms' open last bucket.
+    response_hours_max = models.FloatField(null=True, blank=True)
+    close_hours_max = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -125,3 +159,9 @@ class WeeklyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week_start:%Y-%m-%d} {self.dimension}={self.key}"
+
+
+# The histogram columns (one count per bucket edge), named in ``reports.histograms``.
+for _name in (*RESPONSE_FIELDS, *CLOSE_FIELDS):
+    WeeklyRollup.add_to_class(_name, models.PositiveIntegerField(default=0))
+del _name

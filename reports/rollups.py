@@ -1,8 +1,10 @@
 """Weekly roll-ups: raw counts per week (Monday to Sunday, local time) for everyone and for each
 single slice (client language, age band at sending, ZIP, center, agency, program, need).
 
-Trends read these rows (one indexed query for 26 weeks, whatever the number of referrals). They
-are kept current by the system:
+Trends read these rows (one indexed query for 26 weeks, whatever the number of referrals), and
+so does the dashboard over long windows for everyone (``report_from_rollups``: the rows also
+hold the funnel, the outcomes and histograms of response and close times, and a
+``digital_program`` slice). They are kept current by the system:
 - when a referral is saved, the week it was sent in is recomputed after the transaction commits
   (``referral_saved`` below, through a Celery task: a broker outage is logged, never raised);
 - every night (Celery beat) the last ``NIGHTLY_WEEKS`` weeks are recomputed, which also catches
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -27,7 +30,9 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Max,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -36,8 +41,10 @@ from django.utils import timezone
 
 from referrals.models import Outcome, Referral, ReferralStatus
 
-from .metrics import RESPONSE_HOURS, Percentile, ReportFilters, referrals_in
+from .histograms import CLOSE_EDGES, CLOSE_FIELDS, RESPONSE_EDGES, RESPONSE_FIELDS, percentile
+from .metrics import DIGITAL_NEED, RESPONSE_HOURS, Percentile, ReportFilters, referrals_in
 from .models import Dimension, WeeklyRollup
+from .periods import is_whole_weeks
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +105,7 @@ DIMENSION_FIELDS = {
     Dimension.AGENCY: "agency_id",
     Dimension.PROGRAM: "program_id",
     Dimension.NEED: "need_category",
+    Dimension.DIGITAL_PROGRAM: "program_id",  # device and connectivity referrals only
 }
 
 
@@ -116,6 +124,59 @@ def _counts() -> dict:
             else {}
         ),
     }
+
+
+def _rollup_counts() -> dict:
+    """What a roll-up row holds beyond the trend's counts: the funnel, the outcomes, and the
+    histograms of response and close times (``reports.histograms``)."""
+    from .metrics import CLOSE_HOURS, FUNNEL_STATUSES, OUTCOME_KEYS
+
+    closed = Q(closed_at__isnull=False)
+    extra = {key: Count("pk", filter=Q(status=status)) for key, status in FUNNEL_STATUSES}
+    for outcome in OUTCOME_KEYS:
+        if outcome != Outcome.GOT_HELP:
+            extra[f"outcome_{outcome or 'none'}"] = Count("pk", filter=closed & Q(outcome=outcome))
+    # Compared as timestamps (created_at + N hours): cheaper than working out each duration.
+    for edge, name in zip(RESPONSE_EDGES, RESPONSE_FIELDS, strict=True):
+        extra[name] = Count(
+            "pk", filter=Q(first_response_at__lt=F("created_at") + datetime.timedelta(hours=edge))
+        )
+    for edge, name in zip(CLOSE_EDGES, CLOSE_FIELDS, strict=True):
+        extra[name] = Count(
+            "pk", filter=Q(closed_at__lt=F("created_at") + datetime.timedelta(hours=edge))
+        )
+    said_help = Q(client_outcome="got_help")
+    extra["client_asked"] = Count("pk", filter=Q(client_confirm_sent_at__isnull=False))
+    extra["client_answered"] = Count("pk", filter=~Q(client_outcome=""))
+    extra["client_said_got_help"] = Count("pk", filter=said_help)
+    extra["client_confirmed"] = Count("pk", filter=closed & Q(outcome=Outcome.GOT_HELP) & said_help)
+    extra["response_hours_max"] = Max(RESPONSE_HOURS)
+    extra["close_hours_max"] = Max(CLOSE_HOURS)
+    return extra
+
+
+# The slices whose rows hold every figure (what the dashboard's long windows read: everyone,
+# digital inclusion and young adults, the scorecard's agencies, the digital programs). The
+# others hold the trend's counts only (the funnel, outcomes and histograms stay 0), which
+# keeps a week's recompute about half as long.
+FULL_DIMENSIONS = frozenset(
+    {
+        Dimension.ALL,
+        Dimension.NEED,
+        Dimension.AGE_BAND,
+        Dimension.AGENCY,
+        Dimension.DIGITAL_PROGRAM,
+    }
+)
+
+# The figures of a roll-up row (written by ``rollup_weeks``), and those that add up over weeks.
+ROLLUP_FIELDS = tuple(
+    f.name
+    for f in WeeklyRollup._meta.concrete_fields
+    if f.name not in ("id", "week_start", "dimension", "key", "computed_at")
+)
+MAX_FIELDS = ("response_hours_max", "close_hours_max")
+SUMMED_FIELDS = tuple(f for f in ROLLUP_FIELDS if f not in ("response_hours_p50", *MAX_FIELDS))
 
 
 def _medians_sqlite(qs, group_expression) -> dict:
@@ -143,16 +204,19 @@ class WeekPoint:
     response_hours_p50: float | None = None
 
 
-def _grouped(qs, dimension: str):
+def _grouped(qs, dimension: str, *, full: bool = False):
+    """Counts per week and slice value (``full``: everything a roll-up row holds)."""
     field = DIMENSION_FIELDS[Dimension(dimension)]
     if dimension == Dimension.AGE_BAND:
         qs = with_age_band(qs)
+    if dimension == Dimension.DIGITAL_PROGRAM:
+        qs = qs.filter(need_category=DIGITAL_NEED)
     key = Value("") if field is None else Cast(F(field), CharField())
     week = TruncWeek("created_at", tzinfo=_tz(), output_field=DateField())
     rows = list(
         qs.annotate(_week=week, _key=key)
         .values("_week", "_key")
-        .annotate(**_counts())
+        .annotate(**_counts(), **(_rollup_counts() if full else {}))
         .order_by("_week", "_key")
     )
     if connection.vendor != "postgresql":
@@ -184,7 +248,7 @@ def rollup_weeks(weeks) -> int:
     now = timezone.now()
     rows = []
     for dimension in Dimension.values:
-        for r in _grouped(base, dimension):
+        for r in _grouped(base, dimension, full=dimension in FULL_DIMENSIONS):
             if r["_week"] not in wanted:
                 continue
             rows.append(
@@ -192,9 +256,8 @@ def rollup_weeks(weeks) -> int:
                     week_start=r["_week"],
                     dimension=dimension,
                     key=r["_key"] or "",
-                    response_hours_p50=r["response_hours_p50"],
                     computed_at=now,
-                    **{f: r[f] for f in COUNT_FIELDS},
+                    **{f: r[f] for f in ROLLUP_FIELDS if f in r},
                 )
             )
     with transaction.atomic():
@@ -384,3 +447,231 @@ def priority_groups(filters: ReportFilters) -> dict[str, tuple[WeekPoint, WeekPo
         ),
         "digital": _group_points(qs, Q(need_category=DIGITAL_NEED)),
     }
+
+
+# --- The dashboard over long windows, from the roll-ups -----------------------------------------
+
+# Whole-week windows of at least this many weeks (the 4-week default and a single week stay
+# live, with exact medians).
+LONG_WINDOW_WEEKS = 5
+
+
+def answers_from_rollups(filters: ReportFilters) -> bool:
+    """Whether the dashboard for ``filters`` is added up from the roll-ups: everyone (no slice),
+    and both the period and the previous one whole weeks, ``LONG_WINDOW_WEEKS`` or more."""
+    if single_slice(filters) != (Dimension.ALL.value, ""):
+        return False
+    previous = filters.previous()
+    return (
+        filters.days >= 7 * LONG_WINDOW_WEEKS
+        and is_whole_weeks(filters.start, filters.end)
+        and is_whole_weeks(previous.start, previous.end)
+    )
+
+
+def _added_up() -> dict:
+    return {
+        **{f: Sum(f) for f in SUMMED_FIELDS},
+        **{f: Max(f) for f in MAX_FIELDS},
+    }
+
+
+def _times(row: dict, edges, fields, total: int, longest, ps=(0.5, 0.9)) -> list[float | None]:
+    below = [row[f] or 0 for f in fields]
+    return [percentile(below, edges, total, longest, p) for p in ps]
+
+
+def _summary_of(row: dict | None):
+    from .metrics import FUNNEL_STATUSES, OUTCOME_KEYS, Summary
+
+    if row is None:
+        return Summary(outcomes=dict.fromkeys(OUTCOME_KEYS, 0))
+    summary = Summary(
+        sent=row["sent"],
+        responded=row["responded"],
+        accepted_ever=row["accepted_ever"],
+        closed=row["closed"],
+        overdue=row["overdue"],
+        outcomes={
+            o: row["got_help"] if o == Outcome.GOT_HELP else row[f"outcome_{o or 'none'}"]
+            for o in OUTCOME_KEYS
+        },
+    )
+    for key, _status in FUNNEL_STATUSES:
+        setattr(summary, key, row[key])
+    summary.response_hours_p50, summary.response_hours_p90 = _times(
+        row, RESPONSE_EDGES, RESPONSE_FIELDS, row["responded"], row["response_hours_max"]
+    )
+    close = _times(row, CLOSE_EDGES, CLOSE_FIELDS, row["closed"], row["close_hours_max"])
+    summary.close_days_p50, summary.close_days_p90 = (
+        None if hours is None else hours / 24.0 for hours in close
+    )
+    return summary
+
+
+def _point_of(row: dict | None) -> WeekPoint:
+    point = WeekPoint(week_start=None)
+    if row:
+        for f in COUNT_FIELDS:
+            setattr(point, f, row[f])
+        point.response_hours_p50 = _times(
+            row,
+            RESPONSE_EDGES,
+            RESPONSE_FIELDS,
+            row["responded"],
+            row["response_hours_max"],
+            (0.5,),
+        )[0]
+    return point
+
+
+def _without(everyone: dict | None, group: dict | None) -> dict | None:
+    """Everyone but the group: counts subtract (the longest time stays everyone's, an upper
+    bound for the rest)."""
+    if everyone is None:
+        return None
+    if group is None:
+        return everyone
+    rest = {f: (everyone[f] or 0) - (group[f] or 0) for f in SUMMED_FIELDS}
+    rest.update({f: everyone[f] for f in MAX_FIELDS})
+    return rest
+
+
+# The totals the dashboard reads: everyone, digital inclusion, young adults.
+_GROUP_KEYS = {
+    "all": (Dimension.ALL.value, ""),
+    "digital": (Dimension.NEED.value, DIGITAL_NEED),
+    "young": (Dimension.AGE_BAND.value, YOUNG_ADULTS),
+}
+
+
+def report_from_rollups(filters: ReportFilters, *, required: bool = False):
+    """The dashboard's figures for a long window added up from the roll-ups, in six queries
+    whatever the number of referrals (totals of both periods, the scorecard and its agencies'
+    names, the digital programs and their names, the trend). Counts and rates equal the live
+    computation; medians and 90th percentiles come from the summed histograms
+    (``reports.histograms``). None when no roll-ups cover the period yet (unless
+    ``required``): the caller computes it live."""
+    from casework.models import Organization
+    from referrals.models import Program
+
+    from .metrics import AgencyRow, ClientConfirmation, ProgramRow, Report
+
+    previous = filters.previous()
+    picked = Q()
+    for dimension, key in _GROUP_KEYS.values():
+        picked |= Q(dimension=dimension, key=key)
+    totals = (
+        WeeklyRollup.objects.filter(
+            picked, week_start__gte=previous.start, week_start__lte=filters.end
+        )
+        .annotate(
+            _current=Case(When(week_start__gte=filters.start, then=Value(1)), default=Value(0))
+        )
+        .values("dimension", "key", "_current")
+        .annotate(**_added_up())
+        .order_by()
+    )
+    name_of = {slice_: name for name, slice_ in _GROUP_KEYS.items()}
+    found = {(name_of[(r["dimension"], r["key"])], r["_current"]): r for r in totals}
+    if ("all", 1) not in found and not required:
+        return None
+
+    in_period = {"week_start__gte": filters.start, "week_start__lte": filters.end}
+    # Summed per agency, then named in a second query sorted by the database (its collation):
+    # a name subquery inside the grouped query would run once per week and agency.
+    agencies = {
+        r["_id"]: r
+        for r in WeeklyRollup.objects.filter(dimension=Dimension.AGENCY, **in_period)
+        .annotate(_id=Cast("key", BigIntegerField()))
+        .values("_id")
+        .annotate(
+            **{f: Sum(f) for f in ("sent", "responded", "accepted_ever", "completed", "overdue")},
+            **{f: Sum(f) for f in RESPONSE_FIELDS},
+            response_hours_max=Max("response_hours_max"),
+        )
+        .order_by()
+    }
+    names = list(
+        Organization.objects.filter(pk__in=agencies)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    scorecard = [
+        AgencyRow(
+            agency_id=pk,
+            agency_name=name,
+            received=r["sent"],
+            responded=r["responded"],
+            accepted_ever=r["accepted_ever"],
+            completed=r["completed"],
+            overdue=r["overdue"],
+            response_hours_p50=_times(
+                r, RESPONSE_EDGES, RESPONSE_FIELDS, r["responded"], r["response_hours_max"], (0.5,)
+            )[0],
+        )
+        for pk, name in names
+        for r in (agencies[pk],)
+    ]
+    # Most referrals first, then by name (the order above: a stable sort keeps it).
+    scorecard.sort(key=lambda row: -row.received)
+    programs = {
+        r["_id"]: r
+        for r in WeeklyRollup.objects.filter(dimension=Dimension.DIGITAL_PROGRAM, **in_period)
+        .annotate(_id=Cast("key", BigIntegerField()))
+        .values("_id")
+        .annotate(**{f: Sum(f) for f in ("sent", "accepted_ever", "completed", "got_help")})
+        .order_by()
+    }
+    digital_programs = [
+        ProgramRow(
+            program_id=pk,
+            program_name=name,
+            agency_name=agency_name,
+            sent=programs[pk]["sent"],
+            accepted_ever=programs[pk]["accepted_ever"],
+            completed=programs[pk]["completed"],
+            got_help=programs[pk]["got_help"],
+        )
+        for pk, name, agency_name in Program.objects.filter(pk__in=programs)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "agency__name")
+    ]
+    digital_programs.sort(key=lambda row: -row.sent)
+
+    def total(name: str, current: bool) -> dict | None:
+        return found.get((name, int(current)))
+
+    everyone = total("all", True)
+
+    def confirmation(row: dict | None) -> ClientConfirmation:
+        row = row or {}
+        return ClientConfirmation(
+            asked=row.get("client_asked") or 0,
+            answered=row.get("client_answered") or 0,
+            said_got_help=row.get("client_said_got_help") or 0,
+            agency_got_help=row.get("got_help") or 0,
+            confirmed=row.get("client_confirmed") or 0,
+        )
+
+    return Report(
+        client_confirmation=(confirmation(everyone), confirmation(total("all", False))),
+        filters=filters,
+        current=_summary_of(everyone),
+        previous=_summary_of(total("all", False)),
+        scorecard=scorecard,
+        digital=_summary_of(total("digital", True)),
+        digital_previous=_summary_of(total("digital", False)),
+        digital_programs=digital_programs,
+        trend=weekly_trend(filters),
+        priorities={
+            "young_adults": (
+                _point_of(total("young", True)),
+                _point_of(_without(everyone, total("young", True))),
+            ),
+            "digital": (
+                _point_of(total("digital", True)),
+                _point_of(_without(everyone, total("digital", True))),
+            ),
+        },
+    )
