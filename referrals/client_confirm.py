@@ -187,18 +187,16 @@ CLIENT_SAYS_NO_HELP = (
     ClientOutcome.COULD_NOT_REACH,
     ClientOutcome.DID_NOT_GO,
 )
-NEEDS_FOLLOW_UP = (
-    Q(client_outcome=ClientOutcome.COULD_NOT_REACH)
-    | Q(
-        client_outcome=ClientOutcome.GOT_HELP,
-        status__in=[ReferralStatus.FAILED, ReferralStatus.REJECTED],
-    )
-    | Q(
-        client_outcome__in=CLIENT_SAYS_NO_HELP,
-        status=ReferralStatus.COMPLETED,
-        outcome=Outcome.GOT_HELP,
-    )
+# The client's answer contradicts the agency's (also the scorecard's disagreement rate).
+CLIENT_DISAGREES = Q(
+    client_outcome=ClientOutcome.GOT_HELP,
+    status__in=[ReferralStatus.FAILED, ReferralStatus.REJECTED],
+) | Q(
+    client_outcome__in=CLIENT_SAYS_NO_HELP,
+    status=ReferralStatus.COMPLETED,
+    outcome=Outcome.GOT_HELP,
 )
+NEEDS_FOLLOW_UP = Q(client_outcome=ClientOutcome.COULD_NOT_REACH) | CLIENT_DISAGREES
 
 
 def client_answer_needs_follow_up(referral: Referral) -> bool:

@@ -272,6 +272,12 @@ class AgencyRow:
     completed: int
     overdue: int
     response_hours_p50: float | None = None
+    # Next to the agency's outcomes, the clients' (issue 13): closed "got help" by the agency,
+    # of those confirmed by the client; answers given, and those contradicting the agency.
+    got_help: int = 0
+    client_confirmed: int = 0
+    client_answered: int = 0
+    client_disagreed: int = 0
 
 
 @dataclass
@@ -378,6 +384,23 @@ def summaries(filters: ReportFilters) -> tuple[Summary, Summary]:
     return overall, digital_summary
 
 
+CLIENT_ANSWER_FIELDS = ("got_help", "client_confirmed", "client_answered", "client_disagreed")
+
+
+def client_answer_counts() -> dict:
+    """The agency's "got help" closes and the clients' answers beside them, as aggregates (the
+    live scorecard and the weekly roll-ups use the same definitions)."""
+    from referrals.client_confirm import CLIENT_DISAGREES
+
+    got_help = Q(closed_at__isnull=False, outcome=Outcome.GOT_HELP)
+    return {
+        "got_help": Count("pk", filter=got_help),
+        "client_confirmed": Count("pk", filter=got_help & Q(client_outcome="got_help")),
+        "client_answered": Count("pk", filter=~Q(client_outcome="")),
+        "client_disagreed": Count("pk", filter=CLIENT_DISAGREES),
+    }
+
+
 def partner_scorecard(filters: ReportFilters) -> list[AgencyRow]:
     """Per receiving agency, one grouped query (plus one percentile statement on SQLite)."""
     qs = referrals_in(filters)
@@ -388,6 +411,7 @@ def partner_scorecard(filters: ReportFilters) -> list[AgencyRow]:
         "accepted_ever": Count("pk", filter=responded & ~Q(status=ReferralStatus.REJECTED)),
         "completed": Count("pk", filter=Q(status=ReferralStatus.COMPLETED)),
         "overdue": Count("pk", filter=Q(overdue_at__isnull=False)),
+        **client_answer_counts(),
     }
     if _uses_percentile_aggregate():
         annotations["response_p50"] = Percentile(RESPONSE_HOURS, 0.5)
@@ -407,6 +431,7 @@ def partner_scorecard(filters: ReportFilters) -> list[AgencyRow]:
             completed=r["completed"],
             overdue=r["overdue"],
             response_hours_p50=r.get("response_p50"),
+            **{name: r[name] for name in CLIENT_ANSWER_FIELDS},
         )
         for r in rows
     ]

@@ -142,6 +142,7 @@ class WeeklyRollup(models.Model):
     client_answered = models.PositiveIntegerField(default=0)
     client_said_got_help = models.PositiveIntegerField(default=0)
     client_confirmed = models.PositiveIntegerField(default=0)
+    client_disagreed = models.PositiveIntegerField(default=0)  # answers contradicting the agency
     # The longest times, the upper end of the histograms' open last bucket.
     response_hours_max = models.FloatField(null=True, blank=True)
     close_hours_max = models.FloatField(null=True, blank=True)

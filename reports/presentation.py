@@ -337,6 +337,8 @@ def _scorecard_table(report: Report) -> Table:
             rate_cell(r.accepted_ever, r.responded),
             rate_cell(r.completed, r.accepted_ever),
             count_cell(r.overdue),
+            rate_cell(r.client_confirmed, r.got_help),
+            rate_cell(r.client_disagreed, r.client_answered),
         ]
         for i, r in enumerate(rows_in)
     ]
@@ -350,9 +352,16 @@ def _scorecard_table(report: Report) -> Table:
             _("Acceptance rate"),
             _("Completion rate"),
             _("Overdue"),
+            _("Confirmed by the client"),
+            _("Client disagrees"),
         ],
         rows=rows,
-        caption=_("Agencies that received referrals in the period, most referrals first."),
+        caption=_(
+            "Agencies that received referrals in the period, most referrals first. Confirmed "
+            "by the client: of the referrals the agency closed with “got help”, the share whose "
+            "client said so too. Client disagrees: of the clients' answers, the share that "
+            "contradicts the agency's outcome."
+        ),
     )
 
 

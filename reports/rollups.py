@@ -129,7 +129,7 @@ def _counts() -> dict:
 def _rollup_counts() -> dict:
     """What a roll-up row holds beyond the trend's counts: the funnel, the outcomes, and the
     histograms of response and close times (``reports.histograms``)."""
-    from .metrics import CLOSE_HOURS, FUNNEL_STATUSES, OUTCOME_KEYS
+    from .metrics import CLOSE_HOURS, FUNNEL_STATUSES, OUTCOME_KEYS, client_answer_counts
 
     closed = Q(closed_at__isnull=False)
     extra = {key: Count("pk", filter=Q(status=status)) for key, status in FUNNEL_STATUSES}
@@ -145,11 +145,11 @@ def _rollup_counts() -> dict:
         extra[name] = Count(
             "pk", filter=Q(closed_at__lt=F("created_at") + datetime.timedelta(hours=edge))
         )
-    said_help = Q(client_outcome="got_help")
     extra["client_asked"] = Count("pk", filter=Q(client_confirm_sent_at__isnull=False))
-    extra["client_answered"] = Count("pk", filter=~Q(client_outcome=""))
-    extra["client_said_got_help"] = Count("pk", filter=said_help)
-    extra["client_confirmed"] = Count("pk", filter=closed & Q(outcome=Outcome.GOT_HELP) & said_help)
+    extra["client_said_got_help"] = Count("pk", filter=Q(client_outcome="got_help"))
+    answers = client_answer_counts()
+    del answers["got_help"]  # a trend count already
+    extra.update(answers)
     extra["response_hours_max"] = Max(RESPONSE_HOURS)
     extra["close_hours_max"] = Max(CLOSE_HOURS)
     return extra
@@ -555,7 +555,7 @@ def report_from_rollups(filters: ReportFilters, *, required: bool = False):
     from casework.models import Organization
     from referrals.models import Program
 
-    from .metrics import AgencyRow, ClientConfirmation, ProgramRow, Report
+    from .metrics import CLIENT_ANSWER_FIELDS, AgencyRow, ClientConfirmation, ProgramRow, Report
 
     previous = filters.previous()
     picked = Q()
@@ -587,6 +587,7 @@ def report_from_rollups(filters: ReportFilters, *, required: bool = False):
         .values("_id")
         .annotate(
             **{f: Sum(f) for f in ("sent", "responded", "accepted_ever", "completed", "overdue")},
+            **{f: Sum(f) for f in CLIENT_ANSWER_FIELDS},
             **{f: Sum(f) for f in RESPONSE_FIELDS},
             response_hours_max=Max("response_hours_max"),
         )
@@ -609,6 +610,7 @@ def report_from_rollups(filters: ReportFilters, *, required: bool = False):
             response_hours_p50=_times(
                 r, RESPONSE_EDGES, RESPONSE_FIELDS, r["responded"], r["response_hours_max"], (0.5,)
             )[0],
+            **{name: r[name] for name in CLIENT_ANSWER_FIELDS},
         )
         for pk, name in names
         for r in (agencies[pk],)

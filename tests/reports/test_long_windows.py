@@ -203,6 +203,14 @@ def test_long_window_dashboard_from_rollups_equals_the_live_computation(long_his
     # client confirmed each time, Y's could not reach them, Z's did not answer.
     current = rolled.client_confirmation[0]
     assert (current.asked, current.answered, current.confirmed) == (3 * 7, 2 * 7, 7)
+    # ... and per agency in the scorecard, next to the agency's own outcomes (equal to the
+    # live scorecard, checked above): X's clients confirm, Y's contradict Y's "got help".
+    card = {r.agency_id: r for r in rolled.scorecard}
+    assert (card[x.pk].client_confirmed, card[x.pk].client_disagreed) == (7, 0)
+    assert (card[y.pk].client_confirmed, card[y.pk].client_disagreed) == (0, 7)
+    assert (card[y.pk].client_answered, card[z.pk].client_answered) == (7, 0)
+    columns = next(t.columns for t in present(rolled).tables if t.id == "scorecard")
+    assert columns[-2:] == ["Confirmed by the client", "Client disagrees"]
     # Medians from the histograms: 13.0 h against 12.0 h to respond (12-14 h bucket), 2.25
     # against 2.0 days to close (48-60 h bucket).
     assert (live.current.response_hours_p50, rolled.current.response_hours_p50) == (12.0, 13.0)

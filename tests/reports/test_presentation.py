@@ -92,10 +92,11 @@ def test_presented_week_shows_the_expected_figures(outcome_data):
 
     scorecard = rows_of(report.table("scorecard"))
     # 14 received; 7 of 12 responded accepted: 5 of 10 once rounded.
-    assert scorecard["Agency X Food Bank"] == ["15", "6.5 h", "50%", "—", "<5"]
+    # No client was asked in this fixture: both client columns are "—".
+    assert scorecard["Agency X Food Bank"] == ["15", "6.5 h", "50%", "—", "<5", "—", "—"]
     # Y's 6 would give Z's 2 away (22 - 14 - 6): hidden too.
-    assert scorecard["Agency Y Legal Aid"] == ["<5", "—", "—", "—", "<5"]
-    assert scorecard["Agency Z Housing"] == ["<5", "—", "—", "—", "<5"]
+    assert scorecard["Agency Y Legal Aid"] == ["<5", "—", "—", "—", "<5", "—", "—"]
+    assert scorecard["Agency Z Housing"] == ["<5", "—", "—", "—", "<5", "—", "—"]
 
     digital = rows_of(report.table("digital"))
     assert digital["Digital-inclusion referrals sent"] == ["5", "<5", "—"]  # 6
