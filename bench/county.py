@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cb_county"
 COUNTY_URL = os.environ.get("BENCH_COUNTY_DATABASE_URL", DEFAULT_URL)
 MARK_SLUG = "county-office"  # the city office; its description records the seeded scale
+CLIENT_DAYS = 1095  # clients arrived over three years; each consent lasts one
+REFERRAL_DAYS = 730  # referrals were sent over the last two
 
 
 def _words(text: str) -> list[str]:
@@ -512,15 +514,19 @@ FROM (SELECT c.*, random() < 0.03 AS revoke FROM casework_client c WHERE c.id > 
 PLAN_SQL = """
 CREATE TEMP TABLE cty_plan AS
 WITH g AS (
-    SELECT i, 1 + (i * 7919) %% %(n_clients)s AS client_n,
-           1 + floor(random() * %(agency_slots)s)::int AS slot,
-           random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5
-    FROM generate_series(1, %(n)s) AS i
+    SELECT i, d, 1 + floor(random() * %(agency_slots)s)::int AS slot,
+           -- Clients are numbered by arrival (spread over three years): one who came in the
+           -- year before the referral's day, so the day falls inside their consent's year.
+           least(%(n_clients)s, greatest(1, 1 + floor(%(n_clients)s * (1 - (d + 365) / 1095.0)
+                 + random() * %(n_clients)s / 3.0)::int)) AS client_n,
+           random() AS r2, random() AS r3, random() AS r4, random() AS r5
+    FROM (SELECT i, random() * %(days)s AS d FROM generate_series(1, %(n)s) AS i) AS s
 ), t AS (
     SELECT g.i, g.r3, g.r4, g.r5, cl.client_id, cl.consent_id, cl.center_n, cl.center_id,
            cl.intake_id, a.n AS agency_n, a.agency_id, a.partner_id,
-           cl.created_at + g.r1 * (least(cl.expires_at, now() - interval '3 hours')
-                                   - cl.created_at) AS t0,
+           least(greatest(now() - interval '3 hours' - g.d * interval '1 day',
+                          cl.created_at + interval '1 hour'),
+                 cl.expires_at, now() - interval '3 hours') AS t0,
            CASE WHEN g.r2 < 0.12 THEN 'requested' WHEN g.r2 < 0.22 THEN 'accepted'
                 WHEN g.r2 < 0.32 THEN 'in-progress' WHEN g.r2 < 0.72 THEN 'completed'
                 WHEN g.r2 < 0.80 THEN 'failed' WHEN g.r2 < 0.92 THEN 'rejected'
@@ -784,7 +790,7 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
                     **name_arrays(),
                     "streets": STREETS,
                     "zips": ZIPS,
-                    "days": 730,
+                    "days": CLIENT_DAYS,
                     "center_slots": len(center_slots),
                     "n": sizes.clients,
                 },
@@ -824,7 +830,12 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
         cursor.execute("ANALYZE cty_clients")
         cursor.execute(
             PLAN_SQL,
-            {"n": sizes.referrals, "n_clients": sizes.clients, "agency_slots": len(agency_slots)},
+            {
+                "n": sizes.referrals,
+                "n_clients": sizes.clients,
+                "agency_slots": len(agency_slots),
+                "days": REFERRAL_DAYS,
+            },
         )
         cursor.execute("CREATE INDEX ON cty_plan (code)")
         cursor.execute("CREATE INDEX ON cty_plan (consent_id)")
