@@ -630,18 +630,24 @@ CROSS JOIN (SELECT id FROM auth_permission WHERE codename = ANY(%(perms)s)
 ACCESS_LOG_SQL = """
 INSERT INTO casework_accesslogentry (user_id, external_actor, organization_id, client_id,
     object_type, object_id, action, fields_disclosed, request_id, client_request_id, at)
-SELECT CASE WHEN partner THEN p.partner_id ELSE p.sent_by END, '',
-       CASE WHEN partner THEN p.agency_id ELSE p.center_id END, p.client_id,
+SELECT CASE WHEN partner THEN x.partner_id ELSE x.sent_by END, '',
+       CASE WHEN partner THEN x.agency_id ELSE x.center_id END, x.client_id,
        CASE WHEN partner THEN 'referral' ELSE 'client' END,
-       CASE WHEN partner THEN r.id ELSE p.client_id END,
+       CASE WHEN partner THEN x.referral_id ELSE x.client_id END,
        CASE WHEN partner THEN 'disclose' ELSE 'view' END,
-       CASE WHEN partner THEN k.scopes ELSE '[]'::jsonb END,
-       md5(p.code || g.j), '', least(p.t0 + g.j * interval '1 day', now())
-FROM (SELECT j, (j %% 2 = 0) AS partner FROM generate_series(1, %(per)s) AS j) AS g
-JOIN cty_plan p ON p.i <= %(n)s
-JOIN referrals_referral r ON r.reference_code = p.code
-JOIN casework_consent k ON k.id = p.consent_id
-ORDER BY 11
+       CASE WHEN partner THEN x.scopes ELSE '[]'::jsonb END,
+       md5(x.code || x.j), '', x.at
+FROM (
+    -- Half the reads are the navigator's (the client page), half the partner's (the
+    -- referral page, with what the consent disclosed), a day or so after the referral.
+    SELECT p.*, g.j, r.id AS referral_id, k.scopes, (p.i + g.j) %% 2 = 0 AS partner,
+           least(p.t0 + g.j * interval '1 day', now()) AS at
+    FROM generate_series(1, %(per)s) AS g(j)
+    JOIN cty_plan p ON p.i <= %(n)s
+    JOIN referrals_referral r ON r.reference_code = p.code
+    JOIN casework_consent k ON k.id = p.consent_id
+) AS x
+ORDER BY x.at
 """
 
 

@@ -37,6 +37,8 @@ def test_county_seed_makes_what_the_product_makes(county_personas):
     assert Consent.objects.count() == sizes.clients
     assert Referral.objects.count() == sizes.referrals
     assert AccessLogEntry.objects.count() >= sizes.access_log
+    reads = set(AccessLogEntry.objects.values_list("object_type", "action").distinct())
+    assert reads == {("client", "view"), ("referral", "disclose")}
 
     out = io.StringIO()
     call_command("check_access", stdout=out)
