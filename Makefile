@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run serve test check messages bench bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page bench-visibility
+.PHONY: setup run serve test check messages bench bench-county bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page bench-visibility
 
 PY := .venv/bin/python
 
@@ -22,13 +22,16 @@ messages:         ## update locale/*/django.po from the sources (then translate,
 
 bench: bench-screening bench-packets bench-reports bench-search bench-client-page  ## every benchmark, printing its figures
 
-bench-reports:    ## 1,000,000 referrals in PostgreSQL (BENCH_DATABASE_URL, default cb_bench): times the weekly report's metrics, the 26-week trend and the dashboard (one year: goal < 300 ms)
+bench-county:     ## seed the county-scale database (BENCH_COUNTY_DATABASE_URL, default cb_county; BENCH_COUNTY_SCALE, default 1): 30 centers, 250 agencies, 1,000 programs, 1,500 staff, 200,000 clients, 1,000,000 referrals with events, grants, history, access log; prints the demo logins
+	$(PY) bench/county.py
+
+bench-reports:    ## the county's 1,000,000 referrals (bench/county.py's database, seeded if needed): times the weekly report's metrics, the 26-week trend and the dashboard (one year: goal < 300 ms)
 	$(PY) bench/reports.py
 
 bench-visibility: ## visibility queries before/after issue 15 with plans (BENCH_VISIBILITY_DATABASE_URL, default cb_vis_bench)
 	$(PY) bench/visibility.py --explain bench/out/visibility-plans
 
-bench-search:     ## 200,000 clients in PostgreSQL (BENCH_SEARCH_DATABASE_URL, default cb_ui_bench): times client search pages and the dashboard
+bench-search:     ## the county's 200,000 clients (bench/county.py's database, seeded if needed): times client search pages and the dashboard as the biggest center's navigator
 	$(PY) bench/search.py
 
 bench-screening:  ## one intake against 1,000 programs with realistic rule sets: prints the median (goal < 20 ms)
@@ -55,5 +58,5 @@ $(LOAD_VENV)/bin/locust:
 	python3 -m venv $(LOAD_VENV)
 	$(LOAD_VENV)/bin/pip install -q locust==2.47.0
 
-bench-load: $(LOAD_VENV)/bin/locust  ## the production stack (Procfile) under Locust: navigator, partner, manager personas at 10, 30, 100 users for 60 s each (LOAD_USERS, LOAD_SECONDS), plus the trivial-view rate; prints req/s, p50/p95/p99 per endpoint, errors (own database BENCH_LOAD_DATABASE_URL; Locust in bench/.load-venv, not a project dependency)
+bench-load: $(LOAD_VENV)/bin/locust  ## the production stack (Procfile) on the county database (bench/county.py, seeded if needed; LOAD_DATA=demo for the demo city) under Locust: navigator, partner, manager personas signing in and reading and writing through the real forms (intake, consent, send, accept, start, complete, reports) at 10, 30, 100 users for 60 s each (LOAD_USERS, LOAD_SECONDS), plus the trivial-view rate; prints req/s, p50/p95/p99 per endpoint, errors, load average (Locust in bench/.load-venv, not a project dependency)
 	$(PY) bench/load.py
