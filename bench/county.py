@@ -573,7 +573,7 @@ INSERT INTO referrals_referral (reference_code, need_category, urgency, reason, 
     rejection_reason, outcome, decided_by, outcome_note, reminder_sent_at, overdue_at,
     packet_status, packet_language, packet_client_file, packet_agency_file, packet_requested_at,
     packet_rendered_at, packet_attempts, packet_error, agency_id, client_id, consent_id,
-    intake_id, program_id, sending_center_id, sent_by_id, packet_disclosed)
+    intake_id, program_id, sending_center_id, sent_by_id, packet_disclosed, client_outcome)
 SELECT p.code, p.need,
        CASE WHEN p.r5 < 0.7 THEN 'routine' WHEN p.r5 < 0.9 THEN 'soon' ELSE 'urgent' END,
        coalesce((%(reasons)s::jsonb) ->> p.need, 'The client asked for help with this.'),
@@ -584,7 +584,7 @@ SELECT p.code, p.need,
        CASE WHEN p.status = 'failed' THEN 'Tried three times by phone.' ELSE '' END,
        NULL, p.overdue, 'ready', 'en', '', '', p.t0, p.t0 + interval '20 seconds', 1, '',
        p.agency_id, p.client_id, p.consent_id, p.intake_id, p.program_id, p.center_id,
-       p.sent_by, '[]'::jsonb
+       p.sent_by, '[]'::jsonb, ''
 FROM cty_plan p
 -- Referrals are written as they are sent: the table's physical order follows created_at.
 ORDER BY p.t0
