@@ -221,6 +221,30 @@ class ClientAdmin(SimpleHistoryAdmin):
             log_admin_read(request, "client", object_id, object_id)
         return response
 
+    def has_delete_permission(self, request, obj=None):
+        # A client's record, history and access log are kept; nothing deletes a client here.
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        """Household members through the household services (history with the admin)."""
+        if formset.model is not HouseholdMember:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for member in formset.deleted_objects:
+            services.household_member_remove(actor=request.user, member=member)
+        for member_form in formset.forms:
+            member = member_form.instance
+            if member_form in formset.deleted_forms or not member_form.has_changed():
+                continue
+            if member.pk is None or member_form in formset.extra_forms:
+                fields = ServiceAdminMixin.form_fields(member_form, HouseholdMember)
+                fields.pop("client", None)
+                fields.pop("id", None)
+                services.household_member_add(actor=request.user, client=form.instance, **fields)
+            else:
+                fields = ServiceAdminMixin.changed_fields(member_form, HouseholdMember)
+                services.household_member_update(actor=request.user, member=member, **fields)
+
     def save_model(self, request, obj, form, change):
         # Through the services: a new client is granted to its center, a moved one moves.
         fields = ServiceAdminMixin.changed_fields(form, Client)
