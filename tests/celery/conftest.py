@@ -2,6 +2,7 @@
 redis-server that a test can freeze or stop, and a worker as a real subprocess."""
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -56,6 +57,9 @@ def thread_worker(queue: str = PACKET_QUEUE):
     celery_app.conf.task_always_eager = False  # tests/conftest.py restores it afterwards
     queues = celery_app.amqp.queues
     consume_from = queues._consume_from
+    # Celery's test worker sets up logging for itself: the root logger's level becomes its
+    # loglevel ("error"), which would hide warnings from every later test in this process.
+    root_level = logging.getLogger().level
     try:
         with start_worker(
             celery_app,
@@ -68,6 +72,7 @@ def thread_worker(queue: str = PACKET_QUEUE):
     finally:
         # Choosing queues changes the app's own selection: give the next worker the default.
         queues._consume_from = consume_from
+        logging.getLogger().setLevel(root_level)
 
 
 @pytest.fixture

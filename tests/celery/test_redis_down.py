@@ -1,6 +1,7 @@
 """Redis frozen or gone while referrals are sent: the referral is saved, the request returns
 promptly, and once Redis is back the sweeper gets every packet rendered (exactly once)."""
 
+import logging
 import time
 
 import pytest
@@ -47,6 +48,7 @@ def new_client(personas, language):
 def test_referrals_sent_while_redis_is_down_get_their_packets(
     client, personas, private_redis, settings, caplog
 ):
+    caplog.set_level(logging.WARNING, logger="casework.jobs")
     program = make_program(personas)
     login(client, personas.navigator_a)
     frozen_client, stopped_client = new_client(personas, "pa"), new_client(personas, "hi")
