@@ -231,45 +231,16 @@ def personas(n_clients: int, n_referrals: int):
 
 
 def old_formulation():
-    """Today's formulation before issue 15 (guardian's get_objects_for_user)."""
-    from django.db.models import Exists, OuterRef, Q
-    from django.utils import timezone
-    from guardian.shortcuts import get_objects_for_user
-
-    from casework.access import agencies_of, centers_of
-    from casework.models import Client, Consent
-    from referrals.models import Referral, ReferralStatus
+    """Today's formulation before issue 15 (guardian's get_objects_for_user): the same
+    reference the same-rows test holds the new queries to."""
+    from casework.access import AccessLevel
+    from tests.visibility_reference import reference_clients, reference_referrals
 
     def clients_visible_to(*, user, level=1):
-        perm = "casework.view_client" if level == 1 else "casework.change_client"
-        return get_objects_for_user(
-            user, perm, klass=Client, accept_global_perms=False, with_superuser=False
-        )
+        return reference_clients(user, AccessLevel.VIEW if level == 1 else AccessLevel.EDIT)
 
     def referrals_visible_to(*, user):
-        granted = get_objects_for_user(
-            user,
-            "referrals.view_referral",
-            klass=Referral,
-            accept_global_perms=False,
-            with_superuser=False,
-        )
-        today = timezone.localdate()
-        agency_ok = (
-            Q(agency__in=agencies_of(user))
-            & ~Q(status=ReferralStatus.CANCELLED)
-            & Q(
-                consent__revoked_at__isnull=True,
-                consent__given_on__lte=today,
-                consent__expires_on__gte=today,
-            )
-            & Exists(
-                Consent.recipients.through.objects.filter(
-                    consent_id=OuterRef("consent_id"), organization_id=OuterRef("agency_id")
-                )
-            )
-        )
-        return granted.filter(Q(sending_center__in=centers_of(user)) | agency_ok)
+        return reference_referrals(user)
 
     return clients_visible_to, referrals_visible_to
 

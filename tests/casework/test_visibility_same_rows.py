@@ -9,7 +9,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
@@ -27,48 +26,9 @@ from referrals.models import Referral, ReferralStatus
 from referrals.services import referral_send
 from tests.factories import ClientFactory, ConsentFactory, ProgramFactory, UserFactory
 from tests.referrals.referral_helpers import move_to, send
+from tests.visibility_reference import reference_clients, reference_referrals
 
 pytestmark = pytest.mark.django_db
-
-
-# The reference: the formulation before issue 15 -------------------------------------------
-
-
-def reference_clients(user, level=AccessLevel.VIEW):
-    if not user.is_authenticated:
-        return Client.objects.none()
-    perm = "casework.view_client" if level == AccessLevel.VIEW else "casework.change_client"
-    return get_objects_for_user(
-        user, perm, klass=Client, accept_global_perms=False, with_superuser=False, use_groups=True
-    )
-
-
-def reference_referrals(user):
-    if not user.is_authenticated:
-        return Referral.objects.none()
-    granted = get_objects_for_user(
-        user,
-        "referrals.view_referral",
-        klass=Referral,
-        accept_global_perms=False,
-        with_superuser=False,
-    )
-    today = timezone.localdate()
-    agency_ok = (
-        Q(agency__in=agencies_of(user))
-        & ~Q(status=ReferralStatus.CANCELLED)
-        & Q(
-            consent__revoked_at__isnull=True,
-            consent__given_on__lte=today,
-            consent__expires_on__gte=today,
-        )
-        & Exists(
-            Consent.recipients.through.objects.filter(
-                consent_id=OuterRef("consent_id"), organization_id=OuterRef("agency_id")
-            )
-        )
-    )
-    return granted.filter(Q(sending_center__in=centers_of(user)) | agency_ok)
 
 
 # The county in miniature --------------------------------------------------------------------
