@@ -278,7 +278,7 @@ def seed_directory(sizes: Sizes, rnd: random.Random):
     from casework import services
     from casework.demo import demo_password
     from casework.models import Membership, Organization, OrganizationKind, Role, User
-    from referrals.demo import bulk_create_rule_sets, load_directory_data
+    from referrals.demo import bulk_create_rule_sets, load_directory_data, program_fields
     from referrals.eligibility import compiled
     from referrals.models import Location, Program, ServiceAtLocation
 
@@ -331,13 +331,7 @@ def seed_directory(sizes: Sizes, rnd: random.Random):
             Program(
                 agency=agencies[i % len(agencies)],
                 name=f"{template['name']} ({agencies[i % len(agencies)].name})",
-                description=template.get("description", ""),
-                need_categories=template["need_categories"],
-                languages=template["languages"],
-                service_area_county=template.get("service_area_county", ""),
-                service_area_zips=template.get("service_area_zips", []),
-                required_documents=template.get("required_documents", ""),
-                contact_phone=template.get("contact_phone", ""),
+                **program_fields(template),
                 last_verified_on=timezone.localdate(),
                 capacity_status="closed" if i % 20 == 19 else "accepting",
             )

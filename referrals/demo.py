@@ -39,6 +39,20 @@ def load_directory_translations() -> dict[str, dict]:
     return json.loads(TRANSLATIONS_FILE.read_text(encoding="utf-8"))["programs"]
 
 
+def program_fields(spec: dict) -> dict:
+    """A program's descriptive fields from its entry in the directory data (for synthetic
+    directories built from the demo's programs: benchmarks and county-scale tests)."""
+    return {
+        "description": spec.get("description", ""),
+        "need_categories": spec["need_categories"],
+        "languages": spec["languages"],
+        "service_area_county": spec.get("service_area_county", ""),
+        "service_area_zips": spec.get("service_area_zips", []),
+        "required_documents": spec.get("required_documents", ""),
+        "contact_phone": spec.get("contact_phone", ""),
+    }
+
+
 def rule_set_fields(rs: dict) -> dict:
     """A rule set's fields from its entry in the directory data (demo_data/directory.json)."""
     return {

@@ -24,7 +24,7 @@ NOTES = 40
 def build_county_client(*, agencies: int = AGENCIES, programs: int = PROGRAMS):
     from casework import services as casework_services
     from casework.models import OrganizationKind, Role, User
-    from referrals.demo import bulk_create_rule_sets, load_directory_data
+    from referrals.demo import bulk_create_rule_sets, load_directory_data, program_fields
     from referrals.eligibility import compiled
     from referrals.models import Location, Program, ServiceAtLocation
     from referrals.services import referral_transition
@@ -56,13 +56,7 @@ def build_county_client(*, agencies: int = AGENCIES, programs: int = PROGRAMS):
             Program(
                 agency=partner_orgs[i % len(partner_orgs)],
                 name=f"{template['name']} #{i}",
-                description=template.get("description", ""),
-                need_categories=template["need_categories"],
-                languages=template["languages"],
-                service_area_county=template.get("service_area_county", ""),
-                service_area_zips=template.get("service_area_zips", []),
-                required_documents=template.get("required_documents", ""),
-                contact_phone=template.get("contact_phone", ""),
+                **program_fields(template),
                 last_verified_on=timezone.localdate(),
                 capacity_status="closed" if i % 10 == 9 else "accepting",
             )
