@@ -136,6 +136,11 @@ def pages(personas, w) -> dict:
             reverse("casework:intake_create", args=[c.pk]),
             (center, "view", "client", c.pk, []),
         ),
+        "client contact preference": (
+            nav,
+            reverse("referrals:contact_preference", args=[c.pk]),
+            (center, "view", "client", c.pk, []),
+        ),
         "suggestions page": (
             nav,
             reverse("referrals:screening_whatif", args=[c.pk]),
@@ -189,6 +194,7 @@ PAGES = [
     "client page",
     "client history",
     "new intake form",
+    "client contact preference",
     "suggestions page",
     "referral page, sender",
     "referral page, agency",

@@ -14,9 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from phonenumber_field.formfields import PhoneNumberField
 
-from casework.access import AccessLevel, centers_of, get_client_or_404
+from casework.access import client_for_read
 from casework.security import UNSAFE, rate_limit
-from referrals.access import ReferralSide, get_referral_or_404, referral_side
+from referrals.access import ReferralSide, referral_for_write
 from referrals.client_confirm import (
     ConfirmError,
     ConfirmProblem,
@@ -68,19 +68,12 @@ class ContactPreferenceForm(forms.Form):
         return data
 
 
-def _navigator_client_or_404(request, client_pk):
-    client = get_client_or_404(user=request.user, pk=client_pk, level=AccessLevel.VIEW)
-    if not centers_of(request.user).filter(pk=client.center_id).exists():
-        raise Http404
-    return client
-
-
 @require_http_methods(["GET", "POST"])
 def contact_preference(request, client_pk):
     """Whether the client agreed to texts or emails about their referrals (its own consent)."""
-    client = _navigator_client_or_404(request, client_pk)
+    # The client's own center only; shows their number and address, so the read is logged.
+    client = client_for_read(request, client_pk, own_center=True)
     preference = contact_preference_of(client)
-    initial = {}
     if preference is not None:
         initial = {
             "channel": preference.channel,
@@ -203,8 +196,8 @@ def client_confirm(request, code, token):
 @require_POST
 def follow_up_done(request, code):
     """The navigator has followed up a client's answer: it leaves the follow-up list."""
-    referral = get_referral_or_404(user=request.user, reference_code=code)
-    if referral_side(user=request.user, referral=referral) != ReferralSide.SENDER:
+    referral, side = referral_for_write(request, code)
+    if side != ReferralSide.SENDER:
         raise Http404
     client_follow_up_done(referral=referral, actor=request.user)
     messages.success(request, _("Marked as followed up."))
