@@ -199,18 +199,6 @@ CLIENT_DISAGREES = Q(
 NEEDS_FOLLOW_UP = Q(client_outcome=ClientOutcome.COULD_NOT_REACH) | CLIENT_DISAGREES
 
 
-def client_answer_needs_follow_up(referral: Referral) -> bool:
-    if referral.client_outcome == ClientOutcome.COULD_NOT_REACH:
-        return True
-    if referral.client_outcome == ClientOutcome.GOT_HELP:
-        return referral.status in (ReferralStatus.FAILED, ReferralStatus.REJECTED)
-    return (
-        referral.client_outcome in CLIENT_SAYS_NO_HELP
-        and referral.status == ReferralStatus.COMPLETED
-        and referral.outcome == Outcome.GOT_HELP
-    )
-
-
 def referrals_needing_follow_up(*, user) -> QuerySet[Referral]:
     """The user's centers' referrals whose client answer disagrees with the agency or says
     they could not reach it, not yet followed up; oldest answer first."""

@@ -431,7 +431,7 @@ def partner_scorecard(filters: ReportFilters) -> list[AgencyRow]:
             completed=r["completed"],
             overdue=r["overdue"],
             response_hours_p50=r.get("response_p50"),
-            **{name: r[name] for name in CLIENT_ANSWER_FIELDS},
+            **{field: r[field] for field in CLIENT_ANSWER_FIELDS},
         )
         for r in rows
     ]

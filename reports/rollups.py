@@ -610,7 +610,7 @@ def report_from_rollups(filters: ReportFilters, *, required: bool = False):
             response_hours_p50=_times(
                 r, RESPONSE_EDGES, RESPONSE_FIELDS, r["responded"], r["response_hours_max"], (0.5,)
             )[0],
-            **{name: r[name] for name in CLIENT_ANSWER_FIELDS},
+            **{field: r[field] for field in CLIENT_ANSWER_FIELDS},
         )
         for pk, name in names
         for r in (agencies[pk],)
