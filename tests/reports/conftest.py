@@ -41,6 +41,10 @@ from tests.factories import AgencyFactory, ClientFactory, ConsentFactory, Progra
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 WEEK = datetime.date(2026, 11, 9)
 PREVIOUS_WEEK = datetime.date(2026, 11, 2)
+# Both clients are 40 when referred (the factory's random birthday made one a young adult now
+# and then, which moved referrals between the age groups of the young-adult view); a test that
+# wants a young adult sets the birthday itself.
+ADULT_BIRTHDAY = datetime.date(1986, 6, 15)
 CLIENT_NAMES = ("Zebulon", "Quixotewright", "Perpetua", "Vandersloot")
 
 
@@ -112,6 +116,7 @@ def build_outcome_data(personas) -> OutcomeData:
         preferred_language="es",
         zip_code="95112",
         email="zebulon@example.org",
+        date_of_birth=ADULT_BIRTHDAY,
     )
     client_vi = ClientFactory(
         center=p.center_b,
@@ -120,6 +125,7 @@ def build_outcome_data(personas) -> OutcomeData:
         legal_last_name="Vandersloot",
         preferred_language="vi",
         zip_code="95122",
+        date_of_birth=ADULT_BIRTHDAY,
     )
     ConsentFactory(client=client_es, recorded_by=p.navigator_a, recipients=[p.agency_x])
     ConsentFactory(client=client_vi, recorded_by=p.navigator_b, recipients=[p.agency_y, agency_z])
