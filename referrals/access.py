@@ -87,9 +87,19 @@ def referrals_received_by(*, user) -> QuerySet[Referral]:
 
 
 def referrals_sent_by(*, user) -> QuerySet[Referral]:
-    """Referrals sent by the user's centers."""
-    return referrals_visible_to(user=user).filter(
-        InArray("sending_center_id", centers_of(user).order_by().values("pk"))
+    """Referrals sent by the user's centers: ``referrals_visible_to`` narrowed to them, where the
+    sending side already allows them (so the agency side's consent probe is left out, and the
+    navigator's lists walk the ``sending_center`` indexes in their own order)."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    granted = granted_exists(
+        user=user,
+        perm="referrals.view_referral",
+        group_model=ReferralGroupObjectPermission,
+        user_model=ReferralUserObjectPermission,
+    )
+    return Referral.objects.filter(granted).filter(
+        sending_center_id__in=centers_of(user).order_by().values("pk")
     )
 
 

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from casework.access import works_at_center
+from casework.access import centers_for_request, works_at_center
 from casework.panels import TimelineEntry
 
 from .models import ReferralEvent
@@ -61,7 +61,9 @@ def referral_timeline(client) -> list[TimelineEntry]:
 
 
 def awaiting_response_panel(request) -> str:
-    referrals = referrals_awaiting_response(user=request.user)
+    referrals = referrals_awaiting_response(
+        user=request.user, centers=centers_for_request(request)
+    )
     return render_to_string(
         "referrals/_dashboard_awaiting.html", {"referrals": referrals}, request=request
     )

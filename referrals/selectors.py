@@ -81,15 +81,30 @@ def referral_detail(*, referral: Referral) -> dict:
     return {"events": events}
 
 
-def referrals_awaiting_response(*, user, limit: int = 20) -> list[Referral]:
-    """The navigator dashboard: sent referrals with no answer yet, overdue ones first."""
-    return list(
-        referrals_sent_by(user=user)
-        .filter(status=ReferralStatus.REQUESTED)
-        .select_related("client", "program", "agency")
-        # Overdue first, then the oldest waiting.
-        .order_by(F("overdue_at").asc(nulls_last=True), "created_at")[:limit]
-    )
+def referrals_awaiting_response(*, user, centers, limit: int = 20) -> list[Referral]:
+    """The navigator dashboard: sent referrals with no answer yet, overdue ones first.
+
+    One ordered walk of the (sending_center, status, overdue_at, created_at) index per center,
+    stopping after ``limit`` (PostgreSQL cannot keep an index's order across ``IN (…)``):
+    the cost is the page's rows, not the center's thousands of waiting referrals."""
+    order = (F("overdue_at").asc(nulls_last=True), "created_at", "id")
+    waiting = referrals_sent_by(user=user).filter(status=ReferralStatus.REQUESTED)
+    joins = ("client", "program", "agency")
+    if len(centers) == 1:
+        return list(
+            waiting.filter(sending_center_id=centers[0].pk)
+            .select_related(*joins)
+            .order_by(*order)[:limit]
+        )
+    if not centers:
+        return []
+    # Several centers: each one's first ``limit`` ids in one UNION ALL, then those rows.
+    firsts = [
+        waiting.filter(sending_center_id=center.pk).order_by(*order).values_list("pk")[:limit]
+        for center in centers
+    ]
+    ids = [pk for (pk,) in firsts[0].union(*firsts[1:], all=True)]
+    return list(Referral.objects.filter(pk__in=ids).select_related(*joins).order_by(*order)[:limit])
 
 
 def referrals_of_client(*, user, client: Client) -> list[Referral]:

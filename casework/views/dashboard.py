@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from ..access import agencies_of, centers_of, is_program_manager
+from ..access import agencies_of, centers_for_request, is_program_manager
 from ..panels import render_dashboard_panels
 from ..selectors import clients_recent_for, clients_without_intake
 
@@ -45,7 +45,7 @@ def _home_for(user) -> str | None:
 
 def dashboard(request):
     """A navigator's start page; partners and managers go to their own start page."""
-    centers = list(centers_of(request.user))
+    centers = centers_for_request(request)
     if not centers:
         home = _home_for(request.user)
         if home:

@@ -210,6 +210,11 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "-created_at"]),
             models.Index(fields=["sending_center", "status", "-created_at"]),
+            # The navigator dashboard's "awaiting a response": overdue first, then oldest.
+            models.Index(
+                fields=["sending_center", "status", "overdue_at", "created_at"],
+                name="referral_awaiting_idx",
+            ),
             models.Index(fields=["client", "-created_at"]),
             models.Index(fields=["created_at"]),
             models.Index(fields=["status", "created_at"]),

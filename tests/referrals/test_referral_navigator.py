@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Referral
-from referrals.services import referral_accept, referral_reject
+from referrals.services import referral_accept, referral_reject, referral_send
 from tests.conftest import login
 from tests.factories import ClientFactory, ConsentFactory
 
@@ -97,3 +97,48 @@ def test_suggested_programs_have_a_refer_button_that_preselects_the_program(
     assert f"{send_url}?program={program.pk}" in body
     page = client.get(send_url, {"program": program.pk})
     assert page.context["form"]["program"].value() == program.pk
+
+
+def test_a_navigator_of_two_centers_sees_both_centers_waiting_overdue_first(
+    client, personas, client_a, django_assert_num_queries
+):
+    """Each center's waiting referrals are read in their own index order and merged: the list
+    holds both centers' referrals, overdue first, and costs the same queries for more rows."""
+    from casework.models import Role
+    from casework.services import membership_create
+
+    membership_create(
+        user=personas.navigator_b, organization=personas.center_a, role=Role.NAVIGATOR
+    )
+    program = program_x(personas)
+    from_a = send(personas, client_a, program=program)
+    client_b = ClientFactory(center=personas.center_b, created_by=personas.navigator_b)
+    ConsentFactory(
+        client=client_b, recorded_by=personas.navigator_b, recipients=[personas.agency_x]
+    )
+    from_b = referral_send(
+        actor=personas.navigator_b,
+        client=client_b,
+        program=program,
+        need_category="food",
+        urgency="routine",
+        reason="Rent is due on Friday.",
+    )
+    Referral.objects.filter(pk=from_b.pk).update(overdue_at=timezone.now())
+    login(client, personas.navigator_b)
+    url = reverse("casework:dashboard")
+    body = client.get(url).content.decode()
+    waiting = body.split("Referrals awaiting a response")[1].split("</section>")[0]
+    assert from_a.reference_code in waiting and from_b.reference_code in waiting
+    assert waiting.index(from_b.reference_code) < waiting.index(from_a.reference_code)
+    # Navigator A works at center A only: center B's referral is not on A's list.
+    login(client, personas.navigator_a)
+    assert from_b.reference_code not in client.get(url).content.decode()
+
+    login(client, personas.navigator_b)
+    with count_queries() as few:
+        client.get(url)
+    for _ in range(4):
+        send(personas, client_a, program=program)
+    with django_assert_num_queries(few.count):
+        client.get(url)
