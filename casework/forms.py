@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Client, HouseholdMember, IntakeInterview, Role, User
 from .models.consent import CONSENT_DEFAULT_DAYS, ConsentMethod, ConsentScope
 from .models.intake import Benefit, IncomeSource, Need
-from .selectors import partner_agencies
+from .selectors import partner_agencies, partner_agencies_matching, partner_agencies_named
 from .validation import (
     DATE_INPUT_FORMATS,
     AsciiDecimalField,
@@ -530,7 +531,22 @@ class IntakeForm(UswdsMixin, forms.ModelForm):
 # Consent and notes -------------------------------------------------------------------------
 
 
+class AgencySearchForm(forms.Form):
+    """The consent form's "Find an agency" box: a search, never part of the consent."""
+
+    agency_q = forms.CharField(label=_("Find an agency"), required=False, max_length=100)
+
+    def query(self) -> str:
+        return self.cleaned_data["agency_q"] if self.is_valid() else ""
+
+
+FIND_AGENCIES = "find_agencies"  # the name of the consent form's "Search" button
+
+
 class ConsentForm(UswdsMixin, forms.Form):
+    """Validates ``recipients`` against every active partner agency but draws only the chosen
+    ones and the matches of ``agency_query`` (issue 15: a county has 250 agencies)."""
+
     scopes = forms.MultipleChoiceField(
         label=_("Information the client agrees to share"),
         choices=ConsentScope.choices,
@@ -540,6 +556,13 @@ class ConsentForm(UswdsMixin, forms.Form):
         label=_("Agencies it may be shared with"),
         queryset=partner_agencies(),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one agency: find it by name, then tick it."),
+            "invalid_choice": _(
+                "One of the chosen agencies is not an active partner agency, so it cannot "
+                "receive the client's information. Find the agency by name and tick it again."
+            ),
+        },
     )
     method = forms.ChoiceField(
         label=_("How consent was given"),
@@ -554,14 +577,75 @@ class ConsentForm(UswdsMixin, forms.Form):
         help_text=_("One year after it was given unless you choose another date."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agency_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.fields["recipients"].queryset = partner_agencies()
+        recipients = self.fields["recipients"]
+        recipients.queryset = partner_agencies()  # what validation accepts: the whole directory
+        self.agencies_chosen = partner_agencies_named(self._chosen_ids())
+        self.agency_matches = partner_agencies_matching(query=agency_query)
+        chosen = {agency.pk for agency in self.agencies_chosen}
+        shown = self.agencies_chosen + [
+            agency for agency in self.agency_matches.agencies if agency.pk not in chosen
+        ]
+        # What is drawn (after the queryset, whose setter resets the choices).
+        recipients.widget.choices = [(agency.pk, agency.name) for agency in shown]
         self.initial.setdefault("given_on", today)
         self.initial.setdefault("expires_on", today + datetime.timedelta(days=CONSENT_DEFAULT_DAYS))
         self.initial.setdefault("method", ConsentMethod.VERBAL)
         self._style()
+
+    @classmethod
+    def kept(cls, data, **kwargs) -> ConsentForm:
+        """The form unbound, showing what was entered in ``data``: a search draws it again
+        without validating it (no error messages for a consent nobody tried to record)."""
+        initial = {}
+        for name, field in cls.base_fields.items():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                initial[name] = data.getlist(name)
+            elif name in data:
+                initial[name] = data.get(name)
+        return cls(initial=initial, **kwargs)
+
+    def _chosen_ids(self) -> list:
+        if self.is_bound:
+            name = self.add_prefix("recipients")
+            getlist = getattr(self.data, "getlist", None)
+            return getlist(name) if getlist else list(self.data.get(name) or [])
+        chosen = self.initial.get("recipients") or []
+        return [getattr(agency, "pk", agency) for agency in chosen]
+
+    def agency_status(self) -> str:
+        """What the search found, in words (also read out by screen readers)."""
+        matches = self.agency_matches
+        if not matches.query:
+            return ""
+        count = len(matches.agencies)
+        values = {"count": count, "query": matches.query}
+        if not count:
+            return (
+                _(
+                    "No agency matches “%(query)s”. Check the spelling or type a shorter part of "
+                    "the name."
+                )
+                % values
+            )
+        if matches.more:
+            return (
+                _(
+                    "More than %(count)s agencies match “%(query)s”: the first %(count)s are "
+                    "listed. Type more of the name to narrow the list."
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(count)s agency matches “%(query)s”.",
+                "%(count)s agencies match “%(query)s”.",
+                count,
+            )
+            % values
+        )
 
     def clean(self):
         data = super().clean()

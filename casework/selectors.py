@@ -276,6 +276,35 @@ def partner_agencies() -> QuerySet[Organization]:
     return Organization.objects.filter(kind="partner_agency", is_active=True).order_by("name")
 
 
+AGENCY_MATCH_LIMIT = 20
+
+
+@dataclass
+class AgencyMatches:
+    query: str
+    agencies: list[Organization]
+    more: bool  # more agencies match than are listed
+
+
+def partner_agencies_matching(*, query: str, limit: int = AGENCY_MATCH_LIMIT) -> AgencyMatches:
+    """Active partner agencies whose name contains ``query`` (any case), by name, at most
+    ``limit`` of them (one query, whatever the directory's size); none for an empty query."""
+    query = " ".join(query.split())
+    if not query:
+        return AgencyMatches(query="", agencies=[], more=False)
+    found = list(partner_agencies().filter(name__icontains=query).only("pk", "name")[: limit + 1])
+    return AgencyMatches(query=query, agencies=found[:limit], more=len(found) > limit)
+
+
+def partner_agencies_named(ids) -> list[Organization]:
+    """The active partner agencies among ``ids`` (other ids are dropped), by name."""
+    # ASCII digits only ("²".isdigit() is true), and within a bigint.
+    wanted = {int(i) for i in ids if re.fullmatch(r"[0-9]{1,18}", str(i))}
+    if not wanted:
+        return []
+    return list(partner_agencies().filter(pk__in=wanted).only("pk", "name"))
+
+
 # Timeline ----------------------------------------------------------------------------------
 
 

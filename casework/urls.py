@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("clients/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
     path(
+        "clients/<int:pk>/consents/agencies/",
+        views.consent_agency_options,
+        name="consent_agency_options",
+    ),
+    path(
         "clients/<int:pk>/consents/<int:consent_pk>/revoke/",
         views.consent_revoke,
         name="consent_revoke",

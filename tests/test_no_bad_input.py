@@ -205,7 +205,11 @@ POST_FORMS = {
     ),
     "consent_create": (
         client_url("casework:consent_create"),
-        ["given_on", "expires_on", "method", "scopes", "recipients"],
+        ["given_on", "expires_on", "method", "scopes", "recipients", "agency_q"],
+    ),
+    "consent_agency_search": (  # the "Search" button: the form drawn again, nothing stored
+        client_url("casework:consent_create"),
+        ["given_on", "expires_on", "method", "scopes", "recipients", "agency_q", "find_agencies"],
     ),
     "consent_revoke": (
         lambda w: reverse("casework:consent_revoke", args=[w["client"].pk, w["consent"].pk]),
@@ -228,6 +232,10 @@ GET_FILTERS = {
     "inbox": (
         lambda w: reverse("referrals:inbox"),
         ["q", "status", "program", "urgency", "overdue", "page"],
+    ),
+    "consent_agency_options": (
+        client_url("casework:consent_agency_options"),
+        ["agency_q", "recipients"],
     ),
     "what_if": (
         lambda w: reverse("referrals:screening_whatif", args=[w["client"].pk]),

@@ -11,7 +11,7 @@ from .clients import (
     household_member_update,
     note_create,
 )
-from .consents import consent_create, consent_revoke
+from .consents import consent_agency_options, consent_create, consent_revoke
 from .dashboard import dashboard
 from .intakes import intake_create, intake_update
 
@@ -21,6 +21,7 @@ __all__ = [
     "client_history",
     "client_list",
     "client_update",
+    "consent_agency_options",
     "consent_create",
     "consent_revoke",
     "dashboard",

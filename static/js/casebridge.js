@@ -7,3 +7,13 @@ document.addEventListener("DOMContentLoaded", function () {
     target.focus();
   }
 });
+
+// A live search box (data-live-search, htmx updates its list as one types): Enter searches at
+// once instead of submitting the form around it (the consent form's "Find an agency").
+document.addEventListener("keydown", function (event) {
+  var box = event.target;
+  if (event.key === "Enter" && box.matches && box.matches("input[data-live-search]") && window.htmx) {
+    event.preventDefault();
+    window.htmx.trigger(box, "search");
+  }
+});

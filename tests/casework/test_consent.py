@@ -24,9 +24,14 @@ def test_consent_form_defaults_to_one_year_and_shows_it(client, personas, client
     next_year = today + datetime.timedelta(days=365)
     assert f'name="expires_on" value="{next_year:%Y-%m-%d}"' in body
     assert f'name="given_on" value="{today:%Y-%m-%d}"' in body
-    # Only partner agencies can be named.
+    # Only partner agencies can be found and named.
+    url = reverse("casework:consent_create", args=[client_a.pk])
+    body = client.get(url, {"agency_q": "a"}).content.decode()
     assert "Agency X Food Bank" in body and "Agency Y Legal Aid" in body
     assert f'name="recipients" value="{personas.center_b.pk}"' not in body
+    body = client.get(url, {"agency_q": "community"}).content.decode()
+    assert "No agency matches “community”." in body
+    assert 'name="recipients"' not in body
 
 
 def test_record_consent_from_the_client_page(client, personas, client_a):
@@ -66,7 +71,8 @@ def test_consent_errors_are_explained(client, personas, client_a):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Please fix the following" in body
-    assert "Select a valid choice" in body  # a community center cannot be a recipient
+    # A community center cannot be a recipient.
+    assert "is not an active partner agency, so it cannot receive" in body
     assert client_a.consents.count() == 1
 
     response = client.post(

@@ -31,6 +31,7 @@ def _client_urls(client_a):
         "intake_create": reverse("casework:intake_create", args=[pk]),
         "intake_update": reverse("casework:intake_update", args=[pk, intake.pk]),
         "consent_create": reverse("casework:consent_create", args=[pk]),
+        "consent_agency_options": reverse("casework:consent_agency_options", args=[pk]),
         "consent_revoke": reverse("casework:consent_revoke", args=[pk, consent.pk]),
     }
 
@@ -45,6 +46,7 @@ URL_NAMES = [
     "intake_create",
     "intake_update",
     "consent_create",
+    "consent_agency_options",
     "consent_revoke",
 ]
 POST_DATA = {
@@ -77,8 +79,10 @@ def test_wrong_persona_gets_404_on_every_client_url(
 
     response = getattr(client, method)(url, data) if method == "post" else client.get(url)
 
-    # POST-only URLs answer GET with 405 to everyone, including the right navigator.
-    expected = 405 if method == "get" and url_name in POST_ONLY else 404
+    # POST-only URLs answer GET with 405 to everyone, including the right navigator (and
+    # GET-only ones POST).
+    wrong_method = url_name in (POST_ONLY if method == "get" else GET_ONLY)
+    expected = 405 if wrong_method else 404
     assert response.status_code == expected
     assert "Rosa" not in response.content.decode()
     client_a.refresh_from_db()
@@ -93,6 +97,7 @@ def test_wrong_persona_gets_404_on_every_client_url(
 
 
 POST_ONLY = {"household_member_remove", "note_create", "consent_revoke"}
+GET_ONLY = {"consent_agency_options"}  # the consent form's live agency search
 
 
 @pytest.mark.parametrize("url_name", sorted(set(URL_NAMES) - POST_ONLY))
@@ -107,9 +112,10 @@ def test_missing_client_is_404_like_a_forbidden_one(client, personas, client_a, 
     urls = _client_urls(client_a)
     missing = urls[url_name].replace(f"/clients/{client_a.pk}/", "/clients/999999/")
     login(client, personas.navigator_b)
-    response = client.post(missing, POST_DATA)
+    ask = client.get if url_name in GET_ONLY else client.post
+    response = ask(missing, POST_DATA)
     assert response.status_code == 404
-    forbidden = client.post(urls[url_name], POST_DATA)
+    forbidden = ask(urls[url_name], POST_DATA)
     assert forbidden.status_code == 404
     # Same page, apart from the per-request CSRF token.
     strip = re.compile(rb'value="[^"]*"|"X-CSRFToken": "[^"]*"')
