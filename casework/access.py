@@ -186,16 +186,6 @@ def centers_of(user) -> QuerySet[Organization]:
     )
 
 
-def centers_for_request(request) -> list[Organization]:
-    """``centers_of(request.user)`` as a list, read once per request (the dashboard and its
-    panels both need it)."""
-    cached = getattr(request, "_casebridge_centers", None)
-    if cached is None:
-        cached = list(centers_of(request.user))
-        request._casebridge_centers = cached
-    return cached
-
-
 def agencies_of(user) -> QuerySet[Organization]:
     """Partner agencies where the user is partner staff or organization admin."""
     return organizations_of(

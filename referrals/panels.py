@@ -61,9 +61,7 @@ def referral_timeline(client) -> list[TimelineEntry]:
 
 
 def awaiting_response_panel(request) -> str:
-    referrals = referrals_awaiting_response(
-        user=request.user, centers=centers_for_request(request)
-    )
+    referrals = referrals_awaiting_response(user=request.user, centers=centers_for_request(request))
     return render_to_string(
         "referrals/_dashboard_awaiting.html", {"referrals": referrals}, request=request
     )
