@@ -17,3 +17,20 @@ document.addEventListener("keydown", function (event) {
     window.htmx.trigger(box, "search");
   }
 });
+
+// In a form that also holds a live search, Enter in any other field submits with the form's
+// main button (data-default-submit), not the search's button that comes first in the form.
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (event.key !== "Enter" || !field.form || field.tagName !== "INPUT") {
+    return;
+  }
+  if (field.matches("input[data-live-search], [type=checkbox], [type=radio], [type=submit]")) {
+    return;
+  }
+  var main = field.form.querySelector("[data-default-submit]");
+  if (main && field.form.querySelector("input[data-live-search]")) {
+    event.preventDefault();
+    field.form.requestSubmit(main);
+  }
+});

@@ -68,7 +68,9 @@ def test_the_navigator_finds_and_adds_an_agency_by_keyboard(page, sign_in, perso
     scopes = page.get_by_role("group", name="Information the client agrees to share")
     _tab_to(page, scopes.get_by_role("checkbox").first)
     page.keyboard.press("Space")
-    _tab_to(page, page.get_by_role("button", name="Record consent"))
+    # Enter in a date field records the consent, as in any form (not the Search button, which
+    # comes first in the form).
+    _tab_to(page, page.get_by_label("Expires on", exact=True))
     page.keyboard.press("Enter")
     expect(page.get_by_text("Consent recorded.")).to_be_visible()
     consent = Consent.objects.filter(client=client_a).order_by("-pk").first()
