@@ -501,6 +501,10 @@ if "LocMemCache" in CACHES["default"]["BACKEND"]:
 
 # Small-count suppression threshold for managers' reports.
 REPORT_MIN_COUNT = 5
+# Seconds between a referral's change and the recompute of its week's roll-ups (the long-window
+# reports lag by at most this much; issue 15: a recompute a minute per week touched took a third
+# of a core under load).
+REPORTS_ROLLUP_DELAY_SECONDS = env.int("REPORTS_ROLLUP_DELAY_SECONDS", default=600)
 
 # REST API (api/): personal tokens stored hashed, JSON only, paginated, throttled through the
 # Django cache. The OpenAPI document is generated from the code by drf-spectacular.

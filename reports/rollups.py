@@ -295,7 +295,11 @@ def rollup_all() -> int:
 # --- Keeping them current ----------------------------------------------------------------------
 
 
-COALESCE_SECONDS = 60
+# How long after a referral changes its week's roll-ups are recomputed: every change in that
+# time shares one recompute (a week of a big county is about a second of database work, and a
+# partner working through old referrals touches many weeks). The long-window reports that read
+# the roll-ups lag by at most this much; shorter windows are computed live.
+COALESCE_SECONDS = settings.REPORTS_ROLLUP_DELAY_SECONDS
 
 
 def pending_key(week: str) -> str:

@@ -301,3 +301,33 @@ def test_long_window_page_reads_the_rollups_in_constant_queries(
     with django_assert_num_queries(few_csv):
         csv = client.get(csv_url, params).content.decode()
     assert "Extra Agency 5" in csv
+
+
+def test_changes_to_one_week_share_one_recompute_after_the_configured_delay(
+    long_history, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Accepting two referrals of one week queues one recompute of that week, to run
+    REPORTS_ROLLUP_DELAY_SECONDS later; a change to another week queues its own."""
+    from django.core.cache import cache
+
+    from casework import jobs
+    from reports import rollups
+
+    cache.clear()
+    queued = []
+    monkeypatch.setattr(
+        jobs, "enqueue", lambda task, weeks, countdown: queued.append((weeks, countdown))
+    )
+    personas = long_history.personas
+    waiting = Referral.objects.filter(
+        agency=personas.agency_x,
+        status=ReferralStatus.REQUESTED,
+        created_at__gte=at(WEEK),
+        created_at__lt=at(WEEK_END + datetime.timedelta(days=1), 0),
+    )[:2]
+    assert len(waiting) == 2
+    for referral in waiting:
+        with django_capture_on_commit_callbacks(execute=True):
+            referral_transition(referral=referral, actor=personas.partner_x, action="accept")
+    assert queued == [([WEEK.isoformat()], rollups.COALESCE_SECONDS)]
+    assert rollups.COALESCE_SECONDS == settings.REPORTS_ROLLUP_DELAY_SECONDS == 600
