@@ -37,6 +37,9 @@ MAX_HOUSEHOLD = 30
 SUGGESTIONS_CACHE_SECONDS = 24 * 60 * 60
 # The client page shows this many programs per section; the full page shows them all.
 PANEL_LIMIT = 3
+# The suggestions page: this many programs per group, each group's "See all" link opening it in
+# full (a county catalogue of 1,000 programs drew a 1.6 MB page in 2.4 s after every intake).
+PAGE_LIMIT = 10
 # "Open to everyone": the screening status of that name (when the engine has it), or a
 # program without any eligibility rules.
 OPEN_TO_EVERYONE = "open_to_everyone"
@@ -80,15 +83,20 @@ def _rank_key(result):
     )
 
 
-def ranked_sections(results, *, limit: int | None) -> list[dict]:
-    """The screening results in ranked sections, each cut to ``limit`` programs."""
+def section_keys() -> list[str]:
+    return [key for key, _label in _sections()]
+
+
+def ranked_sections(results, *, limit: int | None, full_section: str = "") -> list[dict]:
+    """The screening results in ranked sections, each cut to ``limit`` programs except
+    ``full_section``, shown whole."""
     by_section: dict[str, list] = {key: [] for key, _label in _sections()}
     for result in results:
         by_section[_section_of(result)].append(result)
     sections = []
     for key, label in _sections():
         items = sorted(by_section[key], key=_rank_key)
-        shown = items[:limit] if limit else items
+        shown = items[:limit] if limit and key != full_section else items
         sections.append(
             {
                 "status": key,
@@ -224,13 +232,13 @@ def _cache_call(method, *args):
         return None
 
 
-def _ranked_once(*, client, intake, screened, limit) -> tuple[list[dict], bool]:
+def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[list[dict], bool]:
     """``ranked_sections`` of a screening of every program and whether any is a demo one,
     from the cache when nothing it depends on changed."""
     on = timezone.localdate()
     directory = compiled.current_directory()
     key = suggestions_cache_key(
-        client=client, intake=intake, directory=directory, on=on, limit=limit
+        client=client, intake=intake, directory=directory, on=on, limit=f"{limit}:{full_section}"
     )
     cached = _cache_call(cache.get, key)
     if cached is not None:
@@ -252,7 +260,7 @@ def _ranked_once(*, client, intake, screened, limit) -> tuple[list[dict], bool]:
             attach_locations([r.program for s in sections for r in s["results"]])
             return sections, any_demo
     results = screen_intake(intake=screened, on=on)
-    sections = ranked_sections(results, limit=limit)
+    sections = ranked_sections(results, limit=limit, full_section=full_section)
     any_demo = any(r.program.is_demo for r in results)
     # Stored with program ids (the programs come back from the compiled directory).
     stored = [
@@ -267,16 +275,16 @@ def _ranked_once(*, client, intake, screened, limit) -> tuple[list[dict], bool]:
 
 
 def suggestions_context(
-    *, request, client, intake, overrides=None, errors=(), limit=PANEL_LIMIT
+    *, request, client, intake, overrides=None, errors=(), limit=PANEL_LIMIT, full_section=""
 ) -> dict:
     screened = intake or IntakeInterview(client=client)  # no intake yet: facts from the client
     if overrides:  # a "what if" is never cached
         results = screen_intake(intake=screened, overrides=overrides)
-        groups = ranked_sections(results, limit=limit)
+        groups = ranked_sections(results, limit=limit, full_section=full_section)
         any_demo = any(r.program.is_demo for r in results)
     else:
         groups, any_demo = _ranked_once(
-            client=client, intake=intake, screened=screened, limit=limit
+            client=client, intake=intake, screened=screened, limit=limit, full_section=full_section
         )
     income = (overrides or {}).get("monthly_gross_income", screened.monthly_gross_income)
     size = (overrides or {}).get("household_size", screened.household_size)
@@ -285,7 +293,7 @@ def suggestions_context(
         "intake": intake,
         "groups": groups,
         "any_demo": any_demo,
-        "compact": bool(limit),
+        "compact": limit == PANEL_LIMIT,  # the client page's panel (and its htmx what-if)
         "full_page_query": urlencode(
             {key: value for key, value in (overrides or {}).items() if value is not None}
         ),

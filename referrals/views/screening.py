@@ -6,8 +6,10 @@ from django.views.decorators.http import require_GET
 
 from casework.access import latest_intake_for_read
 from referrals.eligibility.panel import (
+    PAGE_LIMIT,
     PANEL_LIMIT,
     parse_what_if,
+    section_keys,
     suggestions_context,
 )
 
@@ -18,13 +20,17 @@ def screening_whatif(request, client_pk):
     client, intake = latest_intake_for_read(request, client_pk)
     overrides, errors = parse_what_if(request.GET)
     partial = bool(request.headers.get("HX-Request"))
+    # The page of its own lists PAGE_LIMIT programs per group, and one group whole when asked
+    # (its "See all" link); an unknown group is ignored.
+    section = request.GET.get("section", "")
     context = suggestions_context(
         request=request,
         client=client,
         intake=intake,
         overrides=overrides,
         errors=errors,
-        limit=PANEL_LIMIT if partial else None,  # the page of its own lists every program
+        limit=PANEL_LIMIT if partial else PAGE_LIMIT,
+        full_section=section if section in section_keys() else "",
     )
     if partial:
         return render(request, "referrals/_suggestions_results.html", context)

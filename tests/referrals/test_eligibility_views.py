@@ -156,7 +156,12 @@ def test_what_if_query_count_does_not_grow_with_programs(
     compiled.invalidate()
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get(whatif_url(client_a), {"household_size": "3"}).content.decode()
-    assert html.count('class="cb-suggestion ') == 41
+    assert html.count('class="cb-suggestion ') == 10  # the page's first ten of the group
+    with django_assert_num_queries(len(few_warm.captured_queries)):
+        html = client.get(
+            whatif_url(client_a), {"household_size": "3", "section": "need"}
+        ).content.decode()
+    assert html.count('class="cb-suggestion ') == 41  # the whole group, when asked
     with django_assert_num_queries(len(few_warm.captured_queries)):
         client.get(whatif_url(client_a), {"household_size": "3"})
 
@@ -169,5 +174,9 @@ def test_client_page_lists_a_few_per_section_and_links_to_all(client, client_a, 
     assert "Matches a stated need (20)" in need
     assert need.count('class="cb-suggestion ') == 3
     assert "See all 20 programs in this group" in need
-    full = client.get(whatif_url(client_a)).content.decode()
+    # The link opens the group whole; the page alone shows its first ten.
+    assert f'href="{whatif_url(client_a)}?section=need#suggestions-need"' in need
+    full = client.get(whatif_url(client_a), {"section": "need"}).content.decode()
     assert section(full, "need").count('class="cb-suggestion ') == 20
+    first = client.get(whatif_url(client_a)).content.decode()
+    assert section(first, "need").count('class="cb-suggestion ') == 10

@@ -70,3 +70,49 @@ def test_sections_in_order_with_closed_programs_last(client, personas, client_a)
     more_card = body[order[3] : order[4]]
     assert "Ask the client:" in more_card
     assert "Does not meet:" in body[order[5] :]  # not eligible shows its reason
+
+
+def test_the_page_shows_ten_per_group_and_a_group_in_full_on_asking(
+    client, personas, client_a, django_assert_num_queries
+):
+    """A county catalogue made the page after every intake draw every program: now each group
+    shows its first ten and a link to see the whole group, which lists every one of them."""
+    from referrals.eligibility.panel import PAGE_LIMIT
+
+    everyone = [
+        ProgramFactory(
+            agency=personas.agency_x, name=f"Library {n:02d}", need_categories=["education"]
+        )
+        for n in range(PAGE_LIMIT + 5)
+    ]
+    login(client, personas.navigator_a)
+    url = reverse("referrals:screening_whatif", args=[client_a.pk])
+    body = client.get(url).content.decode()
+    assert "Open to everyone (15)" in body
+    shown = [p for p in everyone if f'data-program="{p.pk}"' in body]
+    assert [p.name for p in shown] == [f"Library {n:02d}" for n in range(PAGE_LIMIT)]
+    link = f"{url}?section=open#suggestions-open"
+    assert f'href="{link}"' in body and "See all 15 programs in this group" in body
+
+    whole = client.get(f"{url}?section=open").content.decode()
+    assert all(f'data-program="{p.pk}"' in whole for p in everyone)
+    assert "See all 15 programs in this group" not in whole
+    # An unknown group is ignored: the page as before.
+    other = client.get(f"{url}?section=nonsense").content.decode()
+    assert sum(f'data-program="{p.pk}"' in other for p in everyone) == PAGE_LIMIT
+    # The whole group costs the same queries however many programs it holds.
+    before = _queries(client, f"{url}?section=open")
+    for n in range(10):
+        ProgramFactory(agency=personas.agency_y, name=f"Museum {n}", need_categories=["education"])
+    client.get(f"{url}?section=open")
+    with django_assert_num_queries(before):
+        client.get(f"{url}?section=open")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return len(ctx.captured_queries)
