@@ -695,6 +695,7 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
 
     from casework.models import Client, Consent, IntakeInterview
     from casework.models.intake import Need
+    from referrals import access_window
     from referrals.models import Referral
 
     sizes = Sizes.at(scale)
@@ -845,6 +846,10 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
         (ref_after,) = cursor.fetchone()
         with bulk_load(cursor, "referrals_referral", enabled=bulk):
             cursor.execute(REFERRALS_SQL, {"reasons": json.dumps(REASONS), "notes": NOTES})
+            # Triggers are off during a bulk load: the agencies' access windows afterwards.
+            cursor.execute(
+                f"{access_window.BACKFILL_SQL} WHERE id > %(after)s", {"after": ref_after}
+            )
         with bulk_load(cursor, "referrals_referralevent", enabled=bulk):
             cursor.execute(EVENTS_SQL)
         referral_ct = ContentType.objects.get_for_model(Referral)

@@ -13,16 +13,16 @@ Rules (DESIGN.md "Access control", "Consent and sharing"):
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.access import InArray, agencies_of, centers_of, granted_exists
 from casework.audit import access_log_append
-from casework.models import Consent
 from casework.models.accesslog import AccessAction
 
+from .access_window import AgencyAccessOpen
 from .disclosure import CONVERSATION_KEY, Disclosure, referral_disclosure
 from .models import (
     DirectoryPublishing,
@@ -58,22 +58,13 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
         group_model=ReferralGroupObjectPermission,
         user_model=ReferralUserObjectPermission,
     )
-    today = timezone.localdate()
     agency_ok = (
         Q(InArray("agency_id", agencies_of(user).order_by().values("pk")))
         & ~Q(status=ReferralStatus.CANCELLED)
         # The consent is active today and still names the agency (an edit may have removed
-        # it): one EXISTS probe by primary key, which also keeps the consent out of the join
-        # tree of every page that lists referrals.
-        & Exists(
-            Consent.objects.filter(
-                pk=OuterRef("consent_id"),
-                revoked_at__isnull=True,
-                given_on__lte=today,
-                expires_on__gte=today,
-                recipients=OuterRef("agency_id"),
-            )
-        )
+        # it): the window the database keeps on the row (referrals.access_window), so the
+        # agency's referrals are read from one index, without a probe of each one's consent.
+        & Q(AgencyAccessOpen(timezone.localdate()))
     )
     sender_ok = Q(InArray("sending_center_id", centers_of(user).order_by().values("pk")))
     return Referral.objects.filter(granted).filter(sender_ok | agency_ok)

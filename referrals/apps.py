@@ -12,6 +12,7 @@ class ReferralsConfig(AppConfig):
         from .seed import ensure_required_rows
 
         post_migrate.connect(ensure_required_rows, sender=self)
+        post_migrate.connect(_ensure_access_window, sender=self)
 
         # Referrals on the client page, its timeline and the navigator dashboard.
         from casework.panels import (
@@ -39,3 +40,13 @@ class ReferralsConfig(AppConfig):
 
         register_dashboard_panel("referrals_updates", updates_panel)
         register_dashboard_panel("referrals_awaiting", awaiting_response_panel)
+
+
+def _ensure_access_window(sender, using="default", **kwargs) -> None:
+    """SQLite loses the agency access window's columns or triggers when a migration rebuilds a
+    table; put them back (referrals.access_window)."""
+    from django.db import connections
+
+    from .access_window import ensure_sqlite
+
+    ensure_sqlite(connections[using])
