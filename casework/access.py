@@ -19,7 +19,7 @@ from enum import IntEnum
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -85,37 +85,59 @@ def _permission_ids(perm: str) -> QuerySet[Permission]:
     )
 
 
+def _grant_keys(user, perm: str) -> tuple[list[int], list[int]]:
+    """The user's group ids and the permission's ids, read now, in one query.
+
+    Written into the visibility query as values rather than sub-queries, they let PostgreSQL
+    estimate it: with sub-queries it guessed a center's 20,000 grants at 24 rows and walked
+    them one by one (a name search: 320 ms instead of 40)."""
+    groups = user_group_ids(user).annotate(kind=Value("g")).values_list("kind", "group_id")
+    permissions = _permission_ids(perm).annotate(kind=Value("p")).values_list("kind", "pk")
+    group_ids, permission_ids = [], []
+    for kind, pk in groups.union(permissions, all=True):
+        (group_ids if kind == "g" else permission_ids).append(pk)
+    return sorted(group_ids), sorted(permission_ids)
+
+
 def granted_ids(*, user, perm: str, group_model, user_model) -> QuerySet:
     """Ids of the objects on which ``user`` holds ``perm`` ("app.codename") through guardian's
     direct-FK permission tables: their groups' grants and their own, as one sub-query."""
-    permission = _permission_ids(perm)
-    by_group = group_model.objects.filter(
-        permission_id__in=permission, group_id__in=user_group_ids(user)
-    ).values("content_object_id")
+    group_ids, permission = _grant_keys(user, perm)
     by_user = user_model.objects.filter(permission_id__in=permission, user_id=user.pk).values(
         "content_object_id"
     )
+    if not group_ids:
+        return by_user
+    by_group = group_model.objects.filter(
+        permission_id__in=permission, group_id__in=group_ids
+    ).values("content_object_id")
     return by_group.union(by_user)
 
 
 def granted_exists(*, user, perm: str, group_model, user_model, outer: str = "pk") -> Q:
     """The same grant as ``granted_ids``, checked per row by an index probe (for queries that
     another index already narrows to the user's own rows)."""
-    permission = _permission_ids(perm)
-    return Q(
-        Exists(
-            group_model.objects.filter(
-                content_object_id=OuterRef(outer),
-                permission_id__in=permission,
-                group_id__in=user_group_ids(user),
-            )
-        )
-    ) | Q(
+    group_ids, permission = _grant_keys(user, perm)
+    by_user = Q(
         Exists(
             user_model.objects.filter(
                 content_object_id=OuterRef(outer), permission_id__in=permission, user_id=user.pk
             )
         )
+    )
+    if not group_ids:
+        return by_user
+    return (
+        Q(
+            Exists(
+                group_model.objects.filter(
+                    content_object_id=OuterRef(outer),
+                    permission_id__in=permission,
+                    group_id__in=group_ids,
+                )
+            )
+        )
+        | by_user
     )
 
 
