@@ -22,7 +22,7 @@ def referral_inbox(*, user) -> QuerySet[Referral]:
     then the other open referrals, longest waiting first, then closed ones, newest first."""
     return (
         referrals_received_by(user=user)
-        .select_related("program", "agency", "sending_center", "client", "consent", "assigned_to")
+        .select_related(*INBOX_JOINS)
         .annotate(
             attention=Case(
                 When(status=ReferralStatus.REQUESTED, overdue_at__isnull=False, then=Value(0)),
@@ -69,6 +69,24 @@ def paginate(queryset, *, page_number, per_page: int, count: int | None = None) 
     if count is None:
         return Paginator(queryset, per_page).get_page(page_number)
     return CountedPaginator(queryset, per_page, count=count).get_page(page_number)
+
+
+INBOX_JOINS = ("program", "agency", "sending_center", "client", "consent", "assigned_to")
+
+
+def paginate_ids_first(queryset, *, page_number, per_page: int, count: int, joins=()) -> Page:
+    """A page of ``queryset`` read in two steps: the page's ids in the queryset's order (a
+    narrow query PostgreSQL answers from the index, sorting a few columns of every matching
+    row), then those rows with their joins. One query does both only by joining every
+    matching row before sorting (7,000 rows and a scan of all clients for the county's
+    biggest agency, to show 25)."""
+    page = CountedPaginator(queryset.values_list("pk", flat=True), per_page, count=count).get_page(
+        page_number
+    )
+    ids = list(page.object_list)
+    rows = Referral.objects.select_related(*joins).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def referral_detail(*, referral: Referral) -> dict:

@@ -8,8 +8,9 @@ from casework.access import agencies_of
 from referrals.filters import InboxFilter
 from referrals.models import Program, ReferralStatus
 from referrals.selectors import (
+    INBOX_JOINS,
     INBOX_PAGE_SIZE,
-    paginate,
+    paginate_ids_first,
     referral_inbox,
     referral_status_counts,
 )
@@ -25,11 +26,12 @@ def inbox(request):
     filterset = InboxFilter(request.GET or None, queryset=base, programs=programs, request=request)
     # One aggregate: the status tabs, and how many match the filters (the paginator's count).
     counts = referral_status_counts(queryset=base, matching=filterset.condition())
-    page = paginate(
+    page = paginate_ids_first(
         filterset.qs,
         page_number=request.GET.get("page"),
         per_page=INBOX_PAGE_SIZE,
         count=counts["matching"],
+        joins=INBOX_JOINS,
     )
     query = request.GET.copy()
     query.pop("page", None)
