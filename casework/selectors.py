@@ -237,14 +237,13 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
 
 def clients_without_intake(*, user, limit: int = RECENT_LIMIT) -> tuple[list[Client], int]:
     """Clients of the user's centers with no intake interview yet, newest first, and how many."""
-    qs = (
-        clients_visible_to(user=user)
-        .filter(center__in=centers_of(user), intakes__isnull=True)
-        .select_related("center")
-        # Newest first by id (ids follow creation): walks the primary key and stops early.
-        .order_by("-id")
-    )
-    return list(qs[:limit]), qs.count()
+    qs = clients_visible_to(user=user).filter(center__in=centers_of(user), intakes__isnull=True)
+    # Newest first by id (ids follow creation): the ids alone from the (center, id) index in a
+    # sub-query, then those rows (reading every client of a 20,000-client center to find none
+    # cost 50 ms).
+    first = qs.order_by("-id").values("pk")[:limit]
+    rows = Client.objects.filter(pk__in=first).select_related("center").order_by("-id")
+    return list(rows), qs.count()
 
 
 # Client page -------------------------------------------------------------------------------
