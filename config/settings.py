@@ -505,6 +505,9 @@ REPORT_MIN_COUNT = 5
 # reports lag by at most this much; issue 15: a recompute a minute per week touched took a third
 # of a core under load).
 REPORTS_ROLLUP_DELAY_SECONDS = env.int("REPORTS_ROLLUP_DELAY_SECONDS", default=600)
+# Seconds a dashboard's figures are reused for the same filters while no referral changed
+# (reports/cached.py); 0 computes them on every load.
+REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=60)
 
 # REST API (api/): personal tokens stored hashed, JSON only, paginated, throttled through the
 # Django cache. The OpenAPI document is generated from the code by drf-spectacular.

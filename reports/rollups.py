@@ -330,8 +330,11 @@ def referral_saved(sender, instance, **kwargs) -> None:
     """post_save of a referral: its week is recomputed once the transaction has committed."""
     if instance.created_at is None:
         return
+    from .cached import bump_data_version
+
     week = week_start_of(timezone.localtime(instance.created_at).date()).isoformat()
     transaction.on_commit(lambda: _enqueue([week]))
+    transaction.on_commit(bump_data_version)  # the cached dashboards are out of date
 
 
 # --- Reading -----------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from casework.access import is_program_manager
 from casework.security import rate_limit
 
 from . import services
+from .cached import cached_report
 from .forms import ReportFilterForm, ReportRunForm
-from .metrics import build_report
 from .models import ReportRun, RunState
 from .presentation import present
 from .rendering import report_csv
@@ -37,14 +37,15 @@ def manager_required(view):
 @manager_required
 def dashboard(request):
     form = ReportFilterForm.from_query(request.GET)
-    presented = None
+    presented = computed_at = None
     if form.is_valid():
-        presented = present(build_report(form.to_filters()), labels=form.labels())
+        report, computed_at = cached_report(form.to_filters())
+        presented = present(report, labels=form.labels())
     query = request.GET.urlencode()
     return render(
         request,
         "reports/dashboard.html",
-        {"form": form, "report": presented, "query": query},
+        {"form": form, "report": presented, "query": query, "computed_at": computed_at},
     )
 
 
@@ -56,7 +57,7 @@ def dashboard_csv(request):
     if not form.is_valid():
         return HttpResponseBadRequest(_("The filters are not valid."))
     filters = form.to_filters()
-    presented = present(build_report(filters), labels=form.labels())
+    presented = present(cached_report(filters)[0], labels=form.labels())
     response = HttpResponse(report_csv(presented), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="casebridge-referrals-{filters.start:%Y-%m-%d}-'
@@ -101,7 +102,7 @@ def run_detail(request, pk: int):
     run = get_object_or_404(_runs(), pk=pk)
     # The figures on screen before downloading (the same suppressed tables as the files).
     preview = present(
-        build_report(services.week_filters(run.week_start)), title=_("Weekly referral outcomes")
+        cached_report(services.week_filters(run.week_start))[0], title=_("Weekly referral outcomes")
     )
     return render(request, "reports/run_detail.html", {"run": run, "report": preview})
 

@@ -17,3 +17,6 @@ os.environ.setdefault("EMAIL_URL", "consolemail://")
 # checks the production default). Rate-limit counters in per-process memory, cleared per test.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "off")
 os.environ.setdefault("CACHE_URL", "locmem://")
+# The dashboard's figures are computed on every load unless a test turns the cache on
+# (tests/reports/test_cached_dashboard.py): tests that change referrals in bulk then reload.
+os.environ.setdefault("REPORTS_CACHE_SECONDS", "0")

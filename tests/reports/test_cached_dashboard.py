@@ -1,0 +1,63 @@
+"""The dashboard's figures are reused for a minute while no referral changed (issue 15):
+a reload costs no report query, a referral changed through the product shows at once, other
+filters are computed on their own, and the page says when its figures were computed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from referrals.models import ReferralStatus
+from referrals.services import referral_transition
+from tests.conftest import login
+
+from .test_views import WEEK_QUERY
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, params):
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("reports:dashboard"), params).content.decode()
+    referral_queries = [q for q in ctx.captured_queries if "referrals_referral" in q["sql"]]
+    return page, len(referral_queries)
+
+
+def test_a_reload_reuses_the_figures_until_a_referral_changes(
+    client, outcome_data, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_CACHE_SECONDS = 60
+    personas = outcome_data.personas
+    login(client, personas.manager)
+    first, computed = _get(client, WEEK_QUERY)
+    assert computed > 0
+    assert "Figures as of" in first
+    again, reused = _get(client, WEEK_QUERY)
+    assert reused == 0 and _funnel(again) == _funnel(first)
+
+    # Another agency's slice is its own report.
+    _sliced, sliced = _get(client, {**WEEK_QUERY, "agency": personas.agency_x.pk})
+    assert sliced > 0
+
+    # Accepting a waiting referral (through the lifecycle service) moves the data version:
+    # the next load computes again and shows it.
+    waiting = outcome_data.personas.agency_x.referrals_received.filter(
+        status=ReferralStatus.REQUESTED, created_at__gte="2026-11-09", created_at__lt="2026-11-16"
+    ).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_transition(referral=waiting, actor=personas.partner_x, action="accept")
+    after, recomputed = _get(client, WEEK_QUERY)
+    assert recomputed > 0
+    assert _funnel(after) != _funnel(first)
+
+
+def _funnel(page: str) -> str:
+    return page.split('id="table-funnel"')[1].split("</table>")[0]
+
+
+def test_without_the_cache_every_load_computes(client, outcome_data, settings):
+    settings.REPORTS_CACHE_SECONDS = 0
+    login(client, outcome_data.personas.manager)
+    _get(client, WEEK_QUERY)
+    _page, computed = _get(client, WEEK_QUERY)
+    assert computed > 0
