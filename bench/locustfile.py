@@ -28,6 +28,8 @@ SEARCHES = (
 CLIENT_LINK = re.compile(r'href="/clients/(\d+)/"')
 REFERRAL_LINK = re.compile(r'href="/referrals/r/([A-Za-z0-9-]+)/"')
 SEND_LINK = re.compile(r'href="/referrals/clients/(\d+)/send/\?program=(\d+)"')
+# The lifecycle's answer when someone else acted first ("… so it cannot be accepted now.").
+CONFLICT = re.compile(r"it cannot be [^<.]+ now\.")
 CONSENT_LINK = re.compile(r'href="(/clients/\d+/consents/new/\?[^"]+)"')
 
 
@@ -259,6 +261,20 @@ class Partner(Persona):
                         confirmed.failure(f"{action} not recorded")
                     return confirmed.text
             if "is now" not in response.text:
+                if CONFLICT.search(response.text):
+                    # Two colleagues took the same new referral: the product says who was
+                    # first and changes nothing; that is its answer, not an error. Counted
+                    # apart ("taken by a colleague") so the rate stays visible.
+                    response.success()
+                    self.environment.events.request.fire(
+                        request_type="INFO",
+                        name=f"{name}: taken by a colleague",
+                        response_time=0,
+                        response_length=0,
+                        exception=None,
+                        context={},
+                    )
+                    return None
                 response.failure(f"{action} not recorded")
             return response.text
 
