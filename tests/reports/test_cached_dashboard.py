@@ -2,6 +2,8 @@
 a reload costs no report query, a referral changed through the product shows at once, other
 filters are computed on their own, and the page says when its figures were computed."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +13,7 @@ from referrals.models import ReferralStatus
 from referrals.services import referral_transition
 from tests.conftest import login
 
+from .conftest import WEEK, at
 from .test_views import WEEK_QUERY
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +45,9 @@ def test_a_reload_reuses_the_figures_until_a_referral_changes(
     # Accepting a waiting referral (through the lifecycle service) moves the data version:
     # the next load computes again and shows it.
     waiting = outcome_data.personas.agency_x.referrals_received.filter(
-        status=ReferralStatus.REQUESTED, created_at__gte="2026-11-09", created_at__lt="2026-11-16"
+        status=ReferralStatus.REQUESTED,
+        created_at__gte=at(WEEK, 0),
+        created_at__lt=at(WEEK + datetime.timedelta(days=7), 0),
     ).first()
     with django_capture_on_commit_callbacks(execute=True):
         referral_transition(referral=waiting, actor=personas.partner_x, action="accept")
