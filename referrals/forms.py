@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models.intake import Need
 from casework.validation import LimitedTextField
+from casework.widgets import FastSelect
 
 from .models import DecidedBy, Program, Urgency
 
@@ -26,6 +27,7 @@ class ReferralSendForm(forms.Form):
         label=_("Program"),
         queryset=Program.objects.filter(is_active=True).select_related("agency"),
         empty_label=_("Choose a program"),
+        widget=FastSelect,  # a county's thousand programs
     )
     need_category = forms.ChoiceField(
         label=_("Need"),

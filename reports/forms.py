@@ -2,15 +2,13 @@ import datetime
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Language, Organization, OrganizationKind
 from casework.models.intake import Need
 from casework.validation import BoundedDateField
+from casework.widgets import FastSelect
 from referrals.models import Program
 
 from .metrics import ReportFilters
@@ -24,28 +22,6 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     """The four whole weeks (Monday to Sunday) ending with the current week."""
     today = today or timezone.localdate()
     return whole_period(today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today)
-
-
-class FastSelect(forms.Select):
-    """A plain <select> built in Python: the program list runs to a thousand options, which
-    the template-based widget renderer takes a quarter of a second to draw."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    option_value,
-                    mark_safe(" selected") if str(option_value) in selected else "",
-                    label,
-                )
-                for option_value, label in self.choices
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
 class _NameChoiceField(forms.ModelChoiceField):
