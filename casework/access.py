@@ -91,8 +91,13 @@ def _grant_keys(user, perm: str) -> tuple[list[int], list[int]]:
     Written into the visibility query as values rather than sub-queries, they let PostgreSQL
     estimate it: with sub-queries it guessed a center's 20,000 grants at 24 rows and walked
     them one by one (a name search: 320 ms instead of 40)."""
-    groups = user_group_ids(user).annotate(kind=Value("g")).values_list("kind", "group_id")
-    permissions = _permission_ids(perm).annotate(kind=Value("p")).values_list("kind", "pk")
+    # No ORDER BY in either part (Permission's default ordering): SQLite refuses it in a UNION.
+    groups = (
+        user_group_ids(user).order_by().annotate(kind=Value("g")).values_list("kind", "group_id")
+    )
+    permissions = (
+        _permission_ids(perm).order_by().annotate(kind=Value("p")).values_list("kind", "pk")
+    )
     group_ids, permission_ids = [], []
     for kind, pk in groups.union(permissions, all=True):
         (group_ids if kind == "g" else permission_ids).append(pk)
