@@ -47,13 +47,21 @@ def report_key(filters: ReportFilters, version: int) -> str:
     return f"reports:dashboard:v1:{version}:{digest}"
 
 
-def cached_report(filters: ReportFilters) -> tuple[Report, object]:
+def current_key(filters: ReportFilters) -> str | None:
+    """The cache key of ``filters``' report now, or None when the cache is off or down (the
+    dashboard's template caches its drawn tables under the same key)."""
+    version = data_version()
+    if settings.REPORTS_CACHE_SECONDS <= 0 or version < 0:
+        return None
+    return report_key(filters, version)
+
+
+def cached_report(filters: ReportFilters, key: str | None = None) -> tuple[Report, object]:
     """The report for ``filters`` and when it was computed, from the cache when fresh."""
     seconds = settings.REPORTS_CACHE_SECONDS
-    version = data_version()
-    if seconds <= 0 or version < 0:
+    key = key or current_key(filters)
+    if key is None:
         return build_report(filters), timezone.now()
-    key = report_key(filters, version)
     try:
         hit = cache.get(key)
     except Exception:

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from casework.access import is_program_manager
 from casework.security import rate_limit
 
 from . import services
-from .cached import cached_report
+from .cached import cached_report, current_key
 from .forms import ReportFilterForm, ReportRunForm
 from .models import ReportRun, RunState
 from .presentation import present
@@ -37,15 +38,26 @@ def manager_required(view):
 @manager_required
 def dashboard(request):
     form = ReportFilterForm.from_query(request.GET)
-    presented = computed_at = None
+    presented = computed_at = key = None
     if form.is_valid():
-        report, computed_at = cached_report(form.to_filters())
+        filters = form.to_filters()
+        key = current_key(filters)
+        report, computed_at = cached_report(filters, key)
         presented = present(report, labels=form.labels())
     query = request.GET.urlencode()
     return render(
         request,
         "reports/dashboard.html",
-        {"form": form, "report": presented, "query": query, "computed_at": computed_at},
+        {
+            "form": form,
+            "report": presented,
+            "query": query,
+            "computed_at": computed_at,
+            # The drawn tables and charts are cached with the figures (drawing them is most of
+            # the page's time once the figures are cached).
+            "body_key": key,
+            "body_seconds": settings.REPORTS_CACHE_SECONDS,
+        },
     )
 
 

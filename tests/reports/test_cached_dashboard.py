@@ -37,6 +37,15 @@ def test_a_reload_reuses_the_figures_until_a_referral_changes(
     assert "Figures as of" in first
     again, reused = _get(client, WEEK_QUERY)
     assert reused == 0 and _funnel(again) == _funnel(first)
+    # The drawn tables and charts come from the cache too.
+    response = client.get(reverse("reports:dashboard"), WEEK_QUERY)
+    assert "reports/_report_body.html" not in [t.name for t in response.templates]
+    assert _funnel(response.content.decode()) == _funnel(first)
+    # Another language draws its own (the manager's own language setting).
+    type(personas.manager).objects.filter(pk=personas.manager.pk).update(language="es")
+    spanish = client.get(reverse("reports:dashboard"), WEEK_QUERY)
+    assert "reports/_report_body.html" in [t.name for t in spanish.templates]
+    assert 'lang="es"' in spanish.content.decode()
 
     # Another agency's slice is its own report.
     _sliced, sliced = _get(client, {**WEEK_QUERY, "agency": personas.agency_x.pk})
@@ -66,3 +75,5 @@ def test_without_the_cache_every_load_computes(client, outcome_data, settings):
     _get(client, WEEK_QUERY)
     _page, computed = _get(client, WEEK_QUERY)
     assert computed > 0
+    response = client.get(reverse("reports:dashboard"), WEEK_QUERY)
+    assert "reports/_report_body.html" in [t.name for t in response.templates]
