@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
@@ -74,7 +75,11 @@ class ProgramFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_need(self, queryset, name, value):
-        return queryset.filter(need_categories__contains=[value])
+        if connection.vendor == "postgresql":
+            return queryset.filter(need_categories__contains=[value])
+        # SQLite (the embedded install) has no JSON containment: a text match on the quoted
+        # value, as the navigator's directory does (the value is one of the Need choices).
+        return queryset.filter(need_categories__icontains=f'"{value}"')
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(name__icontains=value.strip())
