@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
@@ -13,6 +14,18 @@ from casework.models import Client
 from casework.models.clients import normalize_name
 from casework.models.intake import Need
 from referrals.models import Program, Referral, ReferralStatus, Urgency
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number from 1 to the largest id a database holds. A bigger or
+    fractional value is a clear 400, not a database error (SQLite cannot even bind it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -37,10 +50,10 @@ class ReferralFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReferralStatus.choices)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
     need = django_filters.ChoiceFilter(field_name="need_category", choices=Need.choices)
-    program = django_filters.NumberFilter(field_name="program_id")
-    agency = django_filters.NumberFilter(field_name="agency_id")
-    sending_center = django_filters.NumberFilter(field_name="sending_center_id")
-    client = django_filters.NumberFilter(field_name="client_id")
+    program = IdFilter(field_name="program_id")
+    agency = IdFilter(field_name="agency_id")
+    sending_center = IdFilter(field_name="sending_center_id")
+    client = IdFilter(field_name="client_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     reference_code = django_filters.CharFilter(method="filter_reference")
     created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -66,7 +79,7 @@ class ReferralFilter(django_filters.FilterSet):
 
 class ProgramFilter(django_filters.FilterSet):
     need = django_filters.ChoiceFilter(method="filter_need", choices=Need.choices)
-    agency = django_filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
     active = django_filters.BooleanFilter(field_name="is_active")
     q = django_filters.CharFilter(method="filter_q", label=_("Name contains"))
 

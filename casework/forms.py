@@ -89,6 +89,22 @@ class UswdsMixin:
             self._style()
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows by id where a posted value that cannot be an id (not ASCII digits, or
+    beyond a bigint) is the field's "invalid value" error before any query: SQLite cannot even
+    bind such a number, and Django's own check lets that error through as a 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class ZipCodeField(forms.CharField):
     def clean(self, value):
         value = super().clean(value).strip()
@@ -552,7 +568,7 @@ class ConsentForm(UswdsMixin, forms.Form):
         choices=ConsentScope.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdMultipleChoiceField(
         label=_("Agencies it may be shared with"),
         queryset=partner_agencies(),
         widget=forms.CheckboxSelectMultiple,

@@ -4,6 +4,7 @@ caller can create an N+1; access always comes from referrals.access."""
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
 from casework.models import AccessLogEntry, Client
@@ -121,7 +122,10 @@ def referrals_awaiting_response(*, user, centers, limit: int = 20) -> list[Refer
         waiting.filter(sending_center_id=center.pk).order_by(*order).values_list("pk")[:limit]
         for center in centers
     ]
-    ids = [pk for (pk,) in firsts[0].union(*firsts[1:], all=True)]
+    if connection.features.supports_slicing_ordering_in_compound:
+        ids = [pk for (pk,) in firsts[0].union(*firsts[1:], all=True)]
+    else:  # SQLite: no LIMIT inside a UNION; one query per center
+        ids = [pk for first in firsts for (pk,) in first]
     return list(Referral.objects.filter(pk__in=ids).select_related(*joins).order_by(*order)[:limit])
 
 

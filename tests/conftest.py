@@ -62,6 +62,18 @@ def _celery_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_test():
+    """Each test starts in the default language: a request by a user who chose another
+    language activates it for the thread (casework.middleware.UserLanguageMiddleware), and a
+    later test in the same worker calling code outside a request would otherwise inherit it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (the cache) start empty in every test."""
     from django.core.cache import cache

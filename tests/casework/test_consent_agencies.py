@@ -222,3 +222,25 @@ def test_searching_changes_no_row(client, personas, client_a):
     client.get(_options_url(client_a), {"agency_q": "agency"})
     client.post(_form_url(client_a), _consent_data(personas, agency_q="a", find_agencies="1"))
     assert (Consent.objects.count(), Consent.history.model.objects.count()) == before
+
+
+@pytest.mark.parametrize("posted", ["99999999999999999999", "12.5", "²", "-3"])
+def test_a_posted_agency_that_cannot_be_an_id_is_a_clear_error_before_any_query(
+    personas, posted, django_assert_num_queries
+):
+    """SQLite (the embedded install) cannot bind a number beyond a bigint: such a value is the
+    field's own error, found before the database is asked."""
+    from casework.forms import ConsentForm
+
+    form = ConsentForm(
+        data={
+            "scopes": ["contact"],
+            "recipients": [str(personas.agency_x.pk), posted],
+            "method": "verbal",
+            "given_on": "11/01/2026",
+        }
+    )
+    with django_assert_num_queries(0):
+        errors = form.errors
+    assert "recipients" in errors
+    assert errors.as_data()["recipients"][0].code == "invalid_pk_value"
