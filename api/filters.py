@@ -13,6 +13,7 @@ from django_filters.fields import IsoDateTimeField
 from casework.models import Client
 from casework.models.clients import normalize_name
 from casework.models.intake import Need
+from casework.validation import ROW_ID_MAX
 from referrals.models import Program, Referral, ReferralStatus, Urgency
 
 
@@ -24,7 +25,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", ROW_ID_MAX)
         super().__init__(*args, **kwargs)
 
 

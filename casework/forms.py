@@ -24,6 +24,7 @@ from .validation import (
     BoundedDateField,
     LimitedTextField,
     consent_expiry_problem,
+    is_row_id,
 )
 
 DATE_HELP = _("For example 03/14/1985 or 1985-03-14.")
@@ -96,7 +97,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+            if not is_row_id(pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

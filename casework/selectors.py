@@ -23,6 +23,7 @@ from .models import (
     Organization,
 )
 from .models.clients import normalize_name
+from .validation import is_row_id
 
 PAGE_SIZE = 25
 # A name matches when rapidfuzz scores it at least this (0..100) on SQLite; on PostgreSQL the
@@ -297,8 +298,7 @@ def partner_agencies_matching(*, query: str, limit: int = AGENCY_MATCH_LIMIT) ->
 
 def partner_agencies_named(ids) -> list[Organization]:
     """The active partner agencies among ``ids`` (other ids are dropped), by name."""
-    # ASCII digits only ("²".isdigit() is true), and within a bigint.
-    wanted = {int(i) for i in ids if re.fullmatch(r"[0-9]{1,18}", str(i))}
+    wanted = {int(i) for i in ids if is_row_id(i)}
     if not wanted:
         return []
     return list(partner_agencies().filter(pk__in=wanted).only("pk", "name"))

@@ -128,6 +128,17 @@ BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 
 
+ROW_ID_MAX = 2**63 - 1  # the largest primary key a database holds (a bigint)
+_ROW_ID = re.compile(r"[0-9]{1,19}")
+
+
+def is_row_id(value) -> bool:
+    """A value that can be a row's id: ASCII digits only ("²".isdigit() is true), within a
+    bigint (SQLite cannot even bind a bigger number)."""
+    text = str(value)
+    return bool(_ROW_ID.fullmatch(text)) and int(text) <= ROW_ID_MAX
+
+
 def ascii_digits_message():
     return _("Use the digits 0 to 9 only.")
 

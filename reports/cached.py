@@ -12,34 +12,28 @@ figures were computed. A cache outage only means computing them again.
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .metrics import Report, ReportFilters, build_report
+from casework.cache import cache_call
 
-log = logging.getLogger(__name__)
+from .metrics import Report, ReportFilters, build_report
 
 VERSION_KEY = "reports:data-version"
 
 
-def data_version() -> int:
-    try:
-        return int(cache.get(VERSION_KEY) or 0)
-    except Exception:
-        log.warning("reports cache unavailable", exc_info=True)
-        return -1
+def data_version() -> int | None:
+    """The counter every committed referral change moves; None when the cache is down."""
+    version = cache_call(cache.get, VERSION_KEY, 0, what="reports cache", default=-1)
+    return None if version == -1 else int(version or 0)
 
 
 def bump_data_version() -> None:
     """Called after a referral's change has committed."""
-    try:
-        if not cache.add(VERSION_KEY, 1, timeout=None):
-            cache.incr(VERSION_KEY)
-    except Exception:
-        log.warning("could not move the reports' data version", exc_info=True)
+    if not cache_call(cache.add, VERSION_KEY, 1, None, what="reports cache", default=True):
+        cache_call(cache.incr, VERSION_KEY, what="reports cache")
 
 
 def report_key(filters: ReportFilters, version: int) -> str:
@@ -51,27 +45,19 @@ def current_key(filters: ReportFilters) -> str | None:
     """The cache key of ``filters``' report now, or None when the cache is off or down (the
     dashboard's template caches its drawn tables under the same key)."""
     version = data_version()
-    if settings.REPORTS_CACHE_SECONDS <= 0 or version < 0:
+    if settings.REPORTS_CACHE_SECONDS <= 0 or version is None:
         return None
     return report_key(filters, version)
 
 
 def cached_report(filters: ReportFilters, key: str | None = None) -> tuple[Report, object]:
     """The report for ``filters`` and when it was computed, from the cache when fresh."""
-    seconds = settings.REPORTS_CACHE_SECONDS
     key = key or current_key(filters)
     if key is None:
         return build_report(filters), timezone.now()
-    try:
-        hit = cache.get(key)
-    except Exception:
-        log.warning("reports cache unavailable", exc_info=True)
-        hit = None
+    hit = cache_call(cache.get, key, what="reports cache")
     if hit is not None:
         return hit
     computed = (build_report(filters), timezone.now())
-    try:
-        cache.set(key, computed, seconds)
-    except Exception:
-        log.warning("reports cache unavailable", exc_info=True)
+    cache_call(cache.set, key, computed, settings.REPORTS_CACHE_SECONDS, what="reports cache")
     return computed

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.access import works_at_center
+from casework.cache import cache_call
 from casework.models import IntakeInterview
 
 from . import compiled
@@ -223,15 +224,6 @@ def suggestions_cache_key(*, client, intake, directory, on, limit) -> str:
     )
 
 
-def _cache_call(method, *args):
-    """The cache is a shortcut: if it is unreachable the panel is computed as before."""
-    try:
-        return method(*args)
-    except Exception:  # any cache backend failure (Redis down, a timeout)
-        log.warning("suggestions cache unavailable", exc_info=True)
-        return None
-
-
 def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[list[dict], bool]:
     """``ranked_sections`` of a screening of every program and whether any is a demo one,
     from the cache when nothing it depends on changed."""
@@ -240,7 +232,7 @@ def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[l
     key = suggestions_cache_key(
         client=client, intake=intake, directory=directory, on=on, limit=f"{limit}:{full_section}"
     )
-    cached = _cache_call(cache.get, key)
+    cached = cache_call(cache.get, key, what="suggestions cache")
     if cached is not None:
         sections, any_demo = cached
         programs = directory.programs
@@ -270,7 +262,9 @@ def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[l
         }
         for section in sections
     ]
-    _cache_call(cache.set, key, (stored, any_demo), SUGGESTIONS_CACHE_SECONDS)
+    cache_call(
+        cache.set, key, (stored, any_demo), SUGGESTIONS_CACHE_SECONDS, what="suggestions cache"
+    )
     return sections, any_demo
 
 
