@@ -131,13 +131,16 @@ SQLITE_FORWARD = [
     f"CREATE INDEX referral_agency_access_idx ON referrals_referral (agency_id, {UNTIL_COLUMN})",
 ]
 
-SQLITE_BACKWARD = [
+_SQLITE_DROP_TRIGGERS_AND_INDEX = [
     "DROP TRIGGER IF EXISTS cb_consent_recipient_window_delete",
     "DROP TRIGGER IF EXISTS cb_consent_recipient_window_insert",
     "DROP TRIGGER IF EXISTS cb_consent_window",
     "DROP TRIGGER IF EXISTS cb_referral_window_update",
     "DROP TRIGGER IF EXISTS cb_referral_window_insert",
     "DROP INDEX IF EXISTS referral_agency_access_idx",
+]
+SQLITE_BACKWARD = [
+    *_SQLITE_DROP_TRIGGERS_AND_INDEX,
     f"ALTER TABLE referrals_referral DROP COLUMN {UNTIL_COLUMN}",
     f"ALTER TABLE referrals_referral DROP COLUMN {FROM_COLUMN}",
 ]
@@ -198,14 +201,12 @@ def ensure_sqlite(connection) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        columns = {
-            c.name
-            for c in connection.introspection.get_table_description(cursor, "referrals_referral")
-        }
+        cursor.execute("PRAGMA table_info(referrals_referral)")
+        columns = {row[1] for row in cursor.fetchall()}
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         triggers = {name for (name,) in cursor.fetchall()}
         if FROM_COLUMN not in columns:
-            for statement in SQLITE_BACKWARD[:6]:  # triggers and index, not the columns
+            for statement in _SQLITE_DROP_TRIGGERS_AND_INDEX:
                 cursor.execute(statement)
             for statement in SQLITE_FORWARD:
                 cursor.execute(statement)

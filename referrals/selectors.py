@@ -109,14 +109,14 @@ def referrals_awaiting_response(*, user, centers, limit: int = 20) -> list[Refer
     order = (F("overdue_at").asc(nulls_last=True), "created_at", "id")
     waiting = referrals_sent_by(user=user).filter(status=ReferralStatus.REQUESTED)
     joins = ("client", "program", "agency")
+    if not centers:
+        return []
     if len(centers) == 1:
         return list(
             waiting.filter(sending_center_id=centers[0].pk)
             .select_related(*joins)
             .order_by(*order)[:limit]
         )
-    if not centers:
-        return []
     # Several centers: each one's first ``limit`` ids in one UNION ALL, then those rows.
     firsts = [
         waiting.filter(sending_center_id=center.pk).order_by(*order).values_list("pk")[:limit]

@@ -70,3 +70,67 @@ def test_the_embedded_database_refuses_an_order_by_in_a_union(personas):
             _compiles(ordered, connection)
     finally:
         connection.close()
+
+
+def test_the_sqlite_triggers_keep_the_window_and_come_back_after_a_rebuild():
+    """The access window's SQLite triggers on a bare copy of the three tables they read: they
+    follow a revocation, a recipient removed and added, and ``ensure_sqlite`` (run after every
+    migrate) puts back a lost trigger and lost columns, as a table rebuild would lose them."""
+    from referrals import access_window
+
+    connection = _sqlite()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE casework_consent (id integer PRIMARY KEY, given_on date, "
+                "expires_on date, revoked_at datetime NULL)"
+            )
+            cursor.execute(
+                "CREATE TABLE casework_consent_recipients (id integer PRIMARY KEY, "
+                "consent_id integer, organization_id integer)"
+            )
+            cursor.execute(
+                "CREATE TABLE referrals_referral (id integer PRIMARY KEY, consent_id integer, "
+                "agency_id integer)"
+            )
+            for statement in access_window.SQLITE_FORWARD:
+                cursor.execute(statement)
+            cursor.execute(
+                "INSERT INTO casework_consent VALUES (1, '2026-01-05', '2027-01-05', NULL)"
+            )
+            cursor.execute("INSERT INTO casework_consent_recipients VALUES (1, 1, 7)")
+            cursor.execute(
+                "INSERT INTO referrals_referral (id, consent_id, agency_id) VALUES (1, 1, 7)"
+            )
+
+            def window():
+                cursor.execute(
+                    "SELECT agency_access_from, agency_access_until FROM referrals_referral"
+                )
+                return tuple(None if v is None else str(v) for v in cursor.fetchone())
+
+            assert window() == ("2026-01-05", "2027-01-05")
+            cursor.execute("DELETE FROM casework_consent_recipients WHERE organization_id = 7")
+            assert window() == (None, None)
+            cursor.execute("INSERT INTO casework_consent_recipients VALUES (2, 1, 7)")
+            assert window() == ("2026-01-05", "2027-01-05")
+            cursor.execute(
+                "UPDATE casework_consent SET revoked_at = '2026-06-01 10:00' WHERE id = 1"
+            )
+            assert window() == (None, None)
+            cursor.execute("UPDATE casework_consent SET revoked_at = NULL WHERE id = 1")
+            assert window() == ("2026-01-05", "2027-01-05")
+
+            # A lost trigger comes back.
+            cursor.execute("DROP TRIGGER cb_consent_window")
+            access_window.ensure_sqlite(connection)
+            cursor.execute("UPDATE casework_consent SET expires_on = '2026-12-31' WHERE id = 1")
+            assert window() == ("2026-01-05", "2026-12-31")
+            # Lost columns (a rebuilt table) come back, filled.
+            cursor.execute("DROP INDEX referral_agency_access_idx")
+            cursor.execute("ALTER TABLE referrals_referral DROP COLUMN agency_access_until")
+            cursor.execute("ALTER TABLE referrals_referral DROP COLUMN agency_access_from")
+            access_window.ensure_sqlite(connection)
+            assert window() == ("2026-01-05", "2026-12-31")
+    finally:
+        connection.close()

@@ -8,24 +8,23 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 });
 
-// A live search box (data-live-search, htmx updates its list as one types): Enter searches at
-// once instead of submitting the form around it (the consent form's "Find an agency").
-document.addEventListener("keydown", function (event) {
-  var box = event.target;
-  if (event.key === "Enter" && box.matches && box.matches("input[data-live-search]") && window.htmx) {
-    event.preventDefault();
-    window.htmx.trigger(box, "search");
-  }
-});
-
-// In a form that also holds a live search, Enter in any other field submits with the form's
-// main button (data-default-submit), not the search's button that comes first in the form.
+// A form with a live search box (data-live-search: htmx updates its list as one types, the
+// consent form's "Find an agency"): Enter in the box searches at once, and Enter in another
+// field submits with the form's main button (data-default-submit), not the search's button
+// that comes first in the form.
 document.addEventListener("keydown", function (event) {
   var field = event.target;
   if (event.key !== "Enter" || !field.form || field.tagName !== "INPUT") {
     return;
   }
-  if (field.matches("input[data-live-search], [type=checkbox], [type=radio], [type=submit]")) {
+  if (field.matches("input[data-live-search]")) {
+    if (window.htmx) {
+      event.preventDefault();
+      window.htmx.trigger(field, "search");
+    }
+    return;
+  }
+  if (field.matches("[type=checkbox], [type=radio], [type=submit]")) {
     return;
   }
   var main = field.form.querySelector("[data-default-submit]");
