@@ -1,5 +1,5 @@
 # Casebridge developer commands. The README's quickstart uses `make run` and `make test`.
-.PHONY: setup run serve test check messages bench bench-county bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page bench-visibility
+.PHONY: setup run serve test check messages bench bench-county bench-screening bench-packets bench-reports bench-search bench-load check-eligibility bench-client-page bench-visibility bench-pages
 
 PY := .venv/bin/python
 
@@ -48,6 +48,9 @@ $(PE_VENV)/bin/python:
 check-eligibility: $(PE_VENV)/bin/python  ## screening vs PolicyEngine-US on 240 generated San José households: agreement per program and every disagreement (installs policyengine-us into bench/.pe-venv, not a project dependency)
 	$(PE_VENV)/bin/python -c "import policyengine_us" 2>/dev/null || $(PE_VENV)/bin/pip install -q policyengine-us
 	$(PY) bench/check_eligibility.py
+
+bench-pages:      ## each persona's pages on the county database (make bench-county first), one at a time, DEBUG off: median and p90 time, SQL and Python time, queries, size per page (--profile NAME via PAGES_ARGS)
+	$(PY) bench/pages.py $(PAGES_ARGS)
 
 bench-client-page: ## the client page at county scale (1,000 programs, 250 agencies, long history): prints its HTML size (goal < 60 KiB)
 	$(PY) bench/client_page.py

@@ -124,12 +124,31 @@ def granted_ids(*, user, perm: str, group_model, user_model) -> QuerySet:
     return by_group.union(by_user)
 
 
-def granted_exists(*, user, perm: str, group_model, user_model, outer: str = "pk") -> Q:
-    """The same grant as ``granted_ids``, checked per row by an index probe (for queries that
-    another index already narrows to the user's own rows)."""
+class ProbeExists(Exists):
+    """``EXISTS`` that PostgreSQL always answers by a probe per row (``OFFSET 0`` keeps the
+    planner from turning it into a hash of every grant the group holds).
+
+    For an ordered walk that stops after a page: the planner sizes the hash for every row the
+    walk could visit, not the few it does. The navigator dashboard's "awaiting a response"
+    list hashed a center's 100,000 referral grants (80 ms) to check 20 rows (under 5 ms)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra_context
+        )
+
+
+def granted_exists(
+    *, user, perm: str, group_model, user_model, outer: str = "pk", probe: bool = False
+) -> Q:
+    """The same grant as ``granted_ids``, checked per row (for queries that another index
+    already narrows to the user's own rows). PostgreSQL may hash the grants instead, which
+    suits counting many rows; ``probe=True`` keeps it to an index probe per row
+    (``ProbeExists``), which suits a walk that stops after a page."""
     group_ids, permission = _grant_keys(user, perm)
+    exists = ProbeExists if probe else Exists
     by_user = Q(
-        Exists(
+        exists(
             user_model.objects.filter(
                 content_object_id=OuterRef(outer), permission_id__in=permission, user_id=user.pk
             )
@@ -139,7 +158,7 @@ def granted_exists(*, user, perm: str, group_model, user_model, outer: str = "pk
         return by_user
     return (
         Q(
-            Exists(
+            exists(
                 group_model.objects.filter(
                     content_object_id=OuterRef(outer),
                     permission_id__in=permission,
@@ -151,18 +170,25 @@ def granted_exists(*, user, perm: str, group_model, user_model, outer: str = "pk
     )
 
 
-def clients_visible_to(*, user, level: AccessLevel = AccessLevel.VIEW) -> QuerySet[Client]:
-    """Clients the user may see (or edit), through their organizations' grants only."""
+def clients_visible_to(
+    *, user, level: AccessLevel = AccessLevel.VIEW, among=None
+) -> QuerySet[Client]:
+    """Clients the user may see (or edit), through their organizations' grants only.
+
+    ``among``: only these client ids, each checked by an index probe of the grants, for a
+    handful of known ids (one client, a dashboard's recent ten): the semi-join over the
+    center's every grant costs 20 ms at 20,000 clients, the probes well under one."""
     if not user.is_authenticated:
         return Client.objects.none()
-    return Client.objects.filter(
-        pk__in=granted_ids(
-            user=user,
-            perm=_CLIENT_PERMS[level],
-            group_model=ClientGroupObjectPermission,
-            user_model=ClientUserObjectPermission,
-        )
-    )
+    grants = {
+        "user": user,
+        "perm": _CLIENT_PERMS[level],
+        "group_model": ClientGroupObjectPermission,
+        "user_model": ClientUserObjectPermission,
+    }
+    if among is not None:
+        return Client.objects.filter(pk__in=among).filter(granted_exists(**grants, probe=True))
+    return Client.objects.filter(pk__in=granted_ids(**grants))
 
 
 def get_client_or_404(*, user, pk, level: AccessLevel = AccessLevel.VIEW) -> Client:
@@ -171,19 +197,17 @@ def get_client_or_404(*, user, pk, level: AccessLevel = AccessLevel.VIEW) -> Cli
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    client = (
-        clients_visible_to(user=user, level=level).select_related("center").filter(pk=pk).first()
-    )
+    client = clients_visible_to(user=user, level=level, among=[pk]).select_related("center").first()
     if client is None:
         raise Http404
     return client
 
 
 def client_access_level(*, user, client: Client) -> AccessLevel:
-    visible = clients_visible_to(user=user, level=AccessLevel.EDIT).filter(pk=client.pk).exists()
+    visible = clients_visible_to(user=user, level=AccessLevel.EDIT, among=[client.pk]).exists()
     if visible:
         return AccessLevel.EDIT
-    if clients_visible_to(user=user).filter(pk=client.pk).exists():
+    if clients_visible_to(user=user, among=[client.pk]).exists():
         return AccessLevel.VIEW
     return AccessLevel.NONE
 

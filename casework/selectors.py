@@ -227,7 +227,7 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
     if not latest:
         return []
     ranked = sorted(latest, key=lambda pk: latest[pk], reverse=True)
-    rows = _list_qs(clients_visible_to(user=user).filter(pk__in=ranked)).in_bulk()
+    rows = _list_qs(clients_visible_to(user=user, among=ranked)).in_bulk()
     result = []
     for pk in ranked:
         if pk in rows:

@@ -77,10 +77,11 @@ def referrals_received_by(*, user) -> QuerySet[Referral]:
     )
 
 
-def referrals_sent_by(*, user) -> QuerySet[Referral]:
+def referrals_sent_by(*, user, probe: bool = False) -> QuerySet[Referral]:
     """Referrals sent by the user's centers: ``referrals_visible_to`` narrowed to them, where the
     sending side already allows them (so the agency side's consent probe is left out, and the
-    navigator's lists walk the ``sending_center`` indexes in their own order)."""
+    navigator's lists walk the ``sending_center`` indexes in their own order). ``probe=True``
+    for a walk that stops after a page (``casework.access.ProbeExists``)."""
     if not user.is_authenticated:
         return Referral.objects.none()
     granted = granted_exists(
@@ -88,6 +89,7 @@ def referrals_sent_by(*, user) -> QuerySet[Referral]:
         perm="referrals.view_referral",
         group_model=ReferralGroupObjectPermission,
         user_model=ReferralUserObjectPermission,
+        probe=probe,
     )
     return Referral.objects.filter(granted).filter(
         sending_center_id__in=centers_of(user).order_by().values("pk")

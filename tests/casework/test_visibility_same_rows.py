@@ -181,17 +181,26 @@ def _assert_same_rows(user, name):
     for level in AccessLevel:
         if level == AccessLevel.NONE:
             continue
-        assert _ids(clients_visible_to(user=user, level=level)) == _ids(
-            reference_clients(user, level)
+        reference_ids = _ids(reference_clients(user, level))
+        assert _ids(clients_visible_to(user=user, level=level)) == reference_ids, (name, level)
+        # Asked about known ids (one client's page, the dashboard's recent ones): a probe per
+        # id, the same answer for every client of the county, seen or not.
+        every_client = list(Client.objects.order_by("pk").values_list("pk", flat=True))
+        assert _ids(clients_visible_to(user=user, level=level, among=every_client)) == (
+            reference_ids
         ), (name, level)
+        for pk in every_client:
+            assert _ids(clients_visible_to(user=user, level=level, among=[pk])) == [
+                c for c in reference_ids if c == pk
+            ], (name, level, pk)
     reference = reference_referrals(user)
     assert _ids(referrals_visible_to(user=user)) == _ids(reference), name
     assert _ids(referrals_received_by(user=user)) == _ids(
         reference.filter(agency__in=agencies_of(user))
     ), name
-    assert _ids(referrals_sent_by(user=user)) == _ids(
-        reference.filter(sending_center__in=centers_of(user))
-    ), name
+    sent = _ids(reference.filter(sending_center__in=centers_of(user)))
+    assert _ids(referrals_sent_by(user=user)) == sent, name
+    assert _ids(referrals_sent_by(user=user, probe=True)) == sent, name  # the dashboard's walk
     # Narrowed the way pages narrow them (one object, one client) the rows stay the same.
     for referral in Referral.objects.all():
         assert _ids(referrals_visible_to(user=user).filter(pk=referral.pk)) == _ids(
