@@ -9,10 +9,21 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from .access import centers_of, clients_visible_to
+from .access import centers_of, clients_visible_count, clients_visible_to
 from .models import (
     Client,
     Consent,
@@ -71,6 +82,18 @@ class ClientSearch:
         )
 
 
+class CountedPaginator(Paginator):
+    """A paginator whose total comes from ``count()``, a cheaper query for the same rows."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
+
+
 def _list_qs(qs: QuerySet[Client]) -> QuerySet[Client]:
     """What a row in a client list shows: center and last intake date, in the same query.
 
@@ -97,7 +120,7 @@ def client_search(
     if not query:
         kind = "all"
         qs = _list_qs(visible).order_by("legal_last_name", "legal_first_name", "id")
-        paginator = Paginator(qs, per_page)
+        paginator = CountedPaginator(qs, per_page, count=lambda: clients_visible_count(user=user))
     elif dob is not None:
         kind = "date_of_birth"
         qs = _list_qs(visible.filter(date_of_birth=dob)).order_by(
@@ -237,14 +260,24 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
 
 
 def clients_without_intake(*, user, limit: int = RECENT_LIMIT) -> tuple[list[Client], int]:
-    """Clients of the user's centers with no intake interview yet, newest first, and how many."""
-    qs = clients_visible_to(user=user).filter(center__in=centers_of(user), intakes__isnull=True)
-    # Newest first by id (ids follow creation): the ids alone from the (center, id) index in a
-    # sub-query, then those rows (reading every client of a 20,000-client center to find none
-    # cost 50 ms).
-    first = qs.order_by("-id").values("pk")[:limit]
-    rows = Client.objects.filter(pk__in=first).select_related("center").order_by("-id")
-    return list(rows), qs.count()
+    """Clients of the user's centers with no intake interview yet, newest first, and how many.
+
+    One walk of the (center, id) index, newest first, with an index probe for an intake per
+    client, the grant checked only for the clients without one; the total rides along on the
+    same walk (a window count) instead of a second query. The walk still visits every client of
+    the center (20,000 at county scale: 45 ms, where a count and a page apart cost 155)."""
+    no_intake = (
+        Client.objects.filter(center__in=centers_of(user))
+        .filter(~Exists(IntakeInterview.objects.filter(client=OuterRef("pk"))))
+        .values("pk")
+    )
+    rows = list(
+        clients_visible_to(user=user, among=no_intake)
+        .select_related("center")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-id")[:limit]
+    )
+    return rows, rows[0].total if rows else 0
 
 
 # Client page -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from casework.access import (
     AccessLevel,
     agencies_of,
     centers_of,
+    clients_visible_count,
     clients_visible_to,
     grant_client_to_center,
 )
@@ -118,6 +119,11 @@ def county(personas):
     assign_perm("referrals.view_referral", direct, Referral.objects.filter(client=tuan).get())
     assign_perm("referrals.view_referral", direct, Referral.objects.filter(client=expired).first())
     people["direct_grants"] = direct
+    # Group grants and own grants on the same client (counted once) and on another center's.
+    overlap = _member("overlap", p.center_a, Role.NAVIGATOR)
+    assign_perm("casework.view_client", overlap, Client.objects.filter(center=p.center_a)[0])
+    assign_perm("casework.view_client", overlap, tuan)
+    people["overlap"] = overlap
 
     global_perms = UserFactory(username="global_perms")
     global_perms.user_permissions.add(
@@ -172,7 +178,7 @@ def test_the_county_has_every_case(county, personas):
 
 
 def test_same_rows_as_the_guardian_formulation(county):
-    assert len(county) == 14  # the six personas and eight more kinds of user
+    assert len(county) == 15  # the six personas and nine more kinds of user
     for name in county:
         _assert_same_rows(_fresh(county[name]), name)
 
@@ -183,6 +189,8 @@ def _assert_same_rows(user, name):
             continue
         reference_ids = _ids(reference_clients(user, level))
         assert _ids(clients_visible_to(user=user, level=level)) == reference_ids, (name, level)
+        # The client list's total, counted from the grants alone.
+        assert clients_visible_count(user=user, level=level) == len(reference_ids), (name, level)
         # Asked about known ids (one client's page, the dashboard's recent ones): a probe per
         # id, the same answer for every client of the county, seen or not.
         every_client = list(Client.objects.order_by("pk").values_list("pk", flat=True))

@@ -30,13 +30,14 @@ def test_the_awaiting_walk_probes_each_grant(personas, client_a):
     for _ in range(3):
         send(personas, client_a, program=program_x(personas))
     user = personas.navigator_a
-    waiting = (
-        lambda probe: (  # noqa: E731
+
+    def waiting(probe):
+        return (
             referrals_sent_by(user=user, probe=probe)
             .filter(status=ReferralStatus.REQUESTED)
             .order_by("created_at")[:20]
         )
-    )
+
     # The plain form: with probes made dear the planner hashes the group's grants ...
     assert "hashed SubPlan" in _plan(waiting(False))
     # ... the probe form cannot be hashed, whatever the costs.
