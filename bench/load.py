@@ -34,6 +34,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pgsettings  # bench/, this script's directory
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATA = os.environ.get("LOAD_DATA", "county")
@@ -63,6 +65,8 @@ def stack_env() -> dict[str, str]:
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": BENCH_URL,
+        # docs/deploy.md's OLTP settings, on the stack's own connections (bench/pgsettings.py).
+        "PG_CONNECTION_OPTIONS": pgsettings.options(),
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
         "CELERY_KEY_PREFIX": "bench-load:",
         "DEBUG": "off",

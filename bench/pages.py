@@ -6,11 +6,12 @@
 The load benchmark (bench/load.py) says how many requests per second the stack serves; this
 says what one request of each kind costs in the web process, so a change to one page can be
 measured without the noise of a concurrent run. It signs in as the county's busiest personas
-(bench/county.py: nav_county, partner_county, manager_county), with DEBUG off and the cached
-template loader as in production, and for each page prints the median and p90 wall time, the
-time spent waiting for SQL, the rest (Python: views, forms, templates), the number of queries
-and the HTML size. ``--profile NAME`` prints cProfile's top functions for that page, ``--sql
-NAME`` its queries, slowest first.
+(bench/county.py: nav_county, partner_county, manager_county), with DEBUG off, the cached
+template loader and docs/deploy.md's PostgreSQL settings (bench/pgsettings.py) as in
+production, and for each page prints the median and p90 wall time, the time spent waiting for
+SQL, the rest (Python: views, forms, templates), the number of queries and the HTML size.
+``--profile NAME`` prints cProfile's top functions for that page, ``--sql NAME`` its queries,
+slowest first.
 
 The county database must exist (make bench-county). Nothing is written: only GETs.
 """
@@ -28,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+import pgsettings  # bench/, this script's directory
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -37,6 +40,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))  # this process only
 os.environ["DEBUG"] = "off"
+os.environ["PG_CONNECTION_OPTIONS"] = pgsettings.options()  # docs/deploy.md's, as load.py
 os.environ["ALLOWED_HOSTS"] = "testserver"
 os.environ["SECURE_SSL_REDIRECT"] = "off"
 os.environ["SECURE_COOKIES"] = "off"
