@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from casework import services
+from casework.access import grant_client_to_center
 from referrals.demo import seed_demo
 from referrals.eligibility import panel
 from referrals.models import Program
@@ -94,3 +95,33 @@ def test_the_cache_being_down_still_shows_suggestions(client, client_a, personas
         html = _suggestions(client, client_a)
     assert CALFRESH in html
     assert screenings.call_count == 1
+
+
+def test_the_panel_is_drawn_once_per_language_and_per_right_to_refer(
+    client, client_a, personas, screenings
+):
+    """The panel's HTML is cached with the suggestions: a second view draws nothing, and the
+    cached HTML never crosses languages or reaches a user who may not refer."""
+    seed_demo()
+    send_url = reverse("referrals:send", args=[client_a.pk]) + "?program="
+    login(client, personas.navigator_a)
+    with mock.patch.object(panel, "render_to_string", wraps=panel.render_to_string) as draws:
+        first = _suggestions(client, client_a)
+        assert draws.call_count == 1 and send_url in first
+        assert _suggestions(client, client_a) == first
+        assert draws.call_count == 1  # from the cache
+
+        navigator = personas.navigator_a
+        navigator.language = "es"
+        navigator.save(update_fields=["language"])
+        spanish = _suggestions(client, client_a)
+        assert draws.call_count == 2
+        assert "Programas sugeridos" in spanish and "Program suggestions" not in spanish
+
+        # A navigator of another center the client is shared with reads, without Refer.
+        grant_client_to_center(client=client_a, center=personas.center_b)
+        login(client, personas.navigator_b)
+        shared = _suggestions(client, client_a)
+        assert draws.call_count == 3
+        assert CALFRESH in shared and send_url not in shared
+    assert screenings.call_count == 1  # one screening behind all three drawings
