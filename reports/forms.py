@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import Language, Organization, OrganizationKind
 from casework.models.intake import Need
 from casework.validation import BoundedDateField
-from casework.widgets import FastSelect
+from casework.widgets import NameChoiceField
 from referrals.models import Program
 
 from .metrics import ReportFilters
@@ -24,19 +24,12 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     return whole_period(today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today)
 
 
-class _NameChoiceField(forms.ModelChoiceField):
-    widget = FastSelect
-
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class ReportFilterForm(forms.Form):
     """The dashboard's period and slices (GET parameters; the CSV export takes the same)."""
 
     start = BoundedDateField(kind="report", label=_("From"))
     end = BoundedDateField(kind="report", label=_("To"))
-    center = _NameChoiceField(
+    center = NameChoiceField(
         label=_("Community center"),
         queryset=Organization.objects.filter(kind=OrganizationKind.COMMUNITY_CENTER).only(
             "pk", "name"
@@ -44,7 +37,7 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=_("All centers"),
     )
-    agency = _NameChoiceField(
+    agency = NameChoiceField(
         label=_("Agency"),
         queryset=Organization.objects.filter(kind=OrganizationKind.PARTNER_AGENCY).only(
             "pk", "name"
@@ -52,7 +45,7 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=_("All agencies"),
     )
-    program = _NameChoiceField(
+    program = NameChoiceField(
         label=_("Program"),
         queryset=Program.objects.only("pk", "name").order_by("name", "pk"),
         required=False,

@@ -552,8 +552,14 @@ REPORT_TITLE = gettext_lazy("Referral outcomes")
 
 
 def present(
-    report: Report, *, title: str | None = None, labels: list[tuple[str, str]] | None = None
+    report: Report,
+    *,
+    title: str | None = None,
+    labels: list[tuple[str, str]] | None = None,
+    tables: bool = True,
 ) -> PresentedReport:
+    """The report as a page, a CSV and a PDF draw it. ``tables=False``: the heading only (the
+    dashboard draws the tables inside its cached fragment, with ``present_tables``)."""
     f = report.filters
     prev = f.previous()
     presented = PresentedReport(
@@ -562,6 +568,12 @@ def present(
         previous_period=_period_text(prev.start, prev.end),
         filters=filter_labels(f) if labels is None else labels,
     )
+    if tables:
+        presented.tables = present_tables(report)
+    return presented
+
+
+def present_tables(report: Report) -> list[Table]:
     key = Table(
         id="key-figures",
         title=_("Key figures"),
@@ -569,7 +581,7 @@ def present(
         rows=_compare_rows(_key_figures(report.current, report.previous)),
     )
     trend = [_trend_table(report)] if report.trend else []
-    presented.tables = [
+    return [
         *_priority_tables(report),
         key,
         *trend,
@@ -581,7 +593,6 @@ def present(
         *_digital_tables(report),
         *_client_confirmation_tables(report),
     ]
-    return presented
 
 
 def _client_confirmation_tables(report: Report) -> list[Table]:

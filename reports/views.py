@@ -1,11 +1,12 @@
 """Program managers' dashboard and weekly report runs. Managers only: everyone else gets 404."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +17,7 @@ from . import services
 from .cached import cached_report, current_key
 from .forms import ReportFilterForm, ReportRunForm
 from .models import ReportRun, RunState
-from .presentation import present
+from .presentation import present, present_tables
 from .rendering import report_csv
 
 RUNS_LISTED = 30
@@ -43,7 +44,10 @@ def dashboard(request):
         filters = form.to_filters()
         key = current_key(filters)
         report, computed_at = cached_report(filters, key)
-        presented = present(report, labels=form.labels())
+        presented = present(report, labels=form.labels(), tables=False)
+        # The tables only when the cached fragment below is drawn again (a quarter of the
+        # page's time when it is not).
+        presented.tables = SimpleLazyObject(partial(present_tables, report))
     query = request.GET.urlencode()
     return render(
         request,
