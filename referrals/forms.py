@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from casework.validation import LimitedTextField
 from casework.widgets import FastSelect
 
 from .models import DecidedBy, Program, Urgency
+from .models.directory import localized_text
 
 
 def uswds_classes(fields) -> None:
@@ -22,12 +24,30 @@ def uswds_classes(fields) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class ProgramChoiceIterator(ModelChoiceIterator):
+    """ "Program — Agency", the program's name in the page's language where the directory has
+    it (else English), read with ``values_list``: a county's thousand programs and their
+    agencies were two thousand model instances built to draw one list."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        language = get_language()
+        rows = self.queryset.values_list("pk", "name", "translations", "agency__name")
+        for pk, name, translations, agency in rows:
+            yield (pk, f"{localized_text(translations, 'name', name, language).text} — {agency}")
+
+
+class ProgramChoiceField(forms.ModelChoiceField):
+    widget = FastSelect  # a county's thousand programs
+    iterator = ProgramChoiceIterator
+
+
 class ReferralSendForm(forms.Form):
-    program = forms.ModelChoiceField(
+    program = ProgramChoiceField(
         label=_("Program"),
         queryset=Program.objects.filter(is_active=True).select_related("agency"),
         empty_label=_("Choose a program"),
-        widget=FastSelect,  # a county's thousand programs
     )
     need_category = forms.ChoiceField(
         label=_("Need"),
@@ -57,10 +77,6 @@ class ReferralSendForm(forms.Form):
 
     def __init__(self, *args, duplicate=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The program's name in the page's language where the directory has it (else English).
-        self.fields["program"].label_from_instance = lambda p: (
-            f"{p.localized('name', get_language()).text} — {p.agency.name}"
-        )
         if duplicate is None:
             # Asked only when the client already has an open referral to the program.
             del self.fields["duplicate_reason"]

@@ -57,12 +57,7 @@ class TranslatableContent(models.Model):
 
     def localized(self, field: str, language: str | None) -> LocalizedText:
         """``field`` in ``language`` when an administrator entered it, else the English."""
-        code = (language or "en").split("-")[0].lower()
-        if code != "en":
-            text = ((self.translations or {}).get(code) or {}).get(field) or ""
-            if text.strip():
-                return LocalizedText(text.strip(), code)
-        return LocalizedText(getattr(self, field) or "", "en")
+        return localized_text(self.translations, field, getattr(self, field), language)
 
     def clean(self):
         super().clean()
@@ -79,6 +74,17 @@ class TranslatableContent(models.Model):
                     raise ValidationError(
                         {"translations": _("Unknown field: %(field)s.") % {"field": field}}
                     )
+
+
+def localized_text(translations, field: str, english, language: str | None) -> LocalizedText:
+    """``TranslatableContent.localized`` from the stored values alone (a row read with
+    ``values_list``, no model instance)."""
+    code = (language or "en").split("-")[0].lower()
+    if code != "en":
+        text = ((translations or {}).get(code) or {}).get(field) or ""
+        if text.strip():
+            return LocalizedText(text.strip(), code)
+    return LocalizedText(english or "", "en")
 
 
 class Location(TranslatableContent):
