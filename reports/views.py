@@ -3,14 +3,17 @@
 from functools import partial, wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import is_program_manager
+from casework.cache import cache_call
 from casework.security import rate_limit
 
 from . import services
@@ -73,8 +76,17 @@ def dashboard_csv(request):
     if not form.is_valid():
         return HttpResponseBadRequest(_("The filters are not valid."))
     filters = form.to_filters()
-    presented = present(cached_report(filters)[0], labels=form.labels())
-    response = HttpResponse(report_csv(presented), content_type="text/csv; charset=utf-8")
+    key = current_key(filters)
+    # The drawn CSV is cached with the figures, per language (as the dashboard's tables).
+    csv_key = f"{key}:csv:{get_language()}" if key else None
+    body = cache_call(cache.get, csv_key, what="reports cache") if csv_key else None
+    if body is None:
+        body = report_csv(present(cached_report(filters, key)[0], labels=form.labels()))
+        if csv_key:
+            cache_call(
+                cache.set, csv_key, body, settings.REPORTS_CACHE_SECONDS, what="reports cache"
+            )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="casebridge-referrals-{filters.start:%Y-%m-%d}-'
         f'{filters.end:%Y-%m-%d}.csv"'

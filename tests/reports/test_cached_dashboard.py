@@ -84,3 +84,29 @@ def test_without_the_cache_every_load_computes(client, outcome_data, settings):
         assert tables.call_count == 1
     assert "reports/_report_body.html" in [t.name for t in response.templates]
     assert _funnel(response.content.decode()) == _funnel(_page)
+
+
+def test_the_csv_is_drawn_once_per_figures_and_language(
+    client, outcome_data, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_CACHE_SECONDS = 60
+    personas = outcome_data.personas
+    login(client, personas.manager)
+    url = reverse("reports:dashboard_csv")
+    with mock.patch.object(views, "report_csv", wraps=views.report_csv) as drawn:
+        first = client.get(url, WEEK_QUERY).content
+        assert client.get(url, WEEK_QUERY).content == first
+        assert drawn.call_count == 1  # the second from the cache
+        type(personas.manager).objects.filter(pk=personas.manager.pk).update(language="es")
+        spanish = client.get(url, WEEK_QUERY).content
+        assert drawn.call_count == 2 and spanish != first
+        # A referral accepted through the lifecycle: drawn again with the new figures.
+        waiting = personas.agency_x.referrals_received.filter(
+            status=ReferralStatus.REQUESTED,
+            created_at__gte=at(WEEK, 0),
+            created_at__lt=at(WEEK + datetime.timedelta(days=7), 0),
+        ).first()
+        with django_capture_on_commit_callbacks(execute=True):
+            referral_transition(referral=waiting, actor=personas.partner_x, action="accept")
+        after = client.get(url, WEEK_QUERY).content
+        assert drawn.call_count == 3 and after != spanish
