@@ -171,13 +171,15 @@ def granted_exists(
 
 
 def clients_visible_to(
-    *, user, level: AccessLevel = AccessLevel.VIEW, among=None
+    *, user, level: AccessLevel = AccessLevel.VIEW, among=None, probe: bool = False
 ) -> QuerySet[Client]:
     """Clients the user may see (or edit), through their organizations' grants only.
 
     ``among``: only these client ids, each checked by an index probe of the grants, for a
     handful of known ids (one client, a dashboard's recent ten): the semi-join over the
-    center's every grant costs 20 ms at 20,000 clients, the probes well under one."""
+    center's every grant costs 20 ms at 20,000 clients, the probes well under one.
+    ``probe=True``: every client, each checked by a probe, for an ordered walk of an index
+    that stops after a page (``ProbeExists``)."""
     if not user.is_authenticated:
         return Client.objects.none()
     grants = {
@@ -188,6 +190,8 @@ def clients_visible_to(
     }
     if among is not None:
         return Client.objects.filter(pk__in=among).filter(granted_exists(**grants, probe=True))
+    if probe:
+        return Client.objects.filter(granted_exists(**grants, probe=True))
     return Client.objects.filter(pk__in=granted_ids(**grants))
 
 

@@ -74,3 +74,50 @@ def test_phone_fragment_search_is_answered_by_the_trigram_index(personas):
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Client.objects.filter(phone__contains="5550017").explain()
     assert "casework_client_phone_trgm" in plan, plan
+
+
+def _all_pages(user, per_page=4):
+    pages, number = [], 1
+    while True:
+        found = client_search(user=user, page_number=number, per_page=per_page)
+        pages.append([c.pk for c in found.page.object_list])
+        if not found.page.has_next():
+            return pages, found.total
+        number += 1
+
+
+def test_the_unsearched_list_reads_the_same_walked_or_joined(personas, monkeypatch):
+    """The list's pages by a walk of the name index with a grant probe per client, and by a
+    join of the user's grants: the same clients, in the same order, on every page."""
+    from casework import selectors
+    from casework.access import grant_client_to_center
+
+    for i in range(7):
+        ClientFactory(center=personas.center_a, legal_last_name=f"Adams{i % 3}")
+        b = ClientFactory(center=personas.center_b, legal_last_name=f"Baker{i % 2}")
+        if i % 3 == 0:  # shared with center A
+            grant_client_to_center(client=b, center=personas.center_a)
+    for persona in (personas.navigator_a, personas.navigator_b):
+        monkeypatch.setattr(selectors, "NAME_WALK_MAX_ROWS", 10**9)
+        walked, walked_total = _all_pages(persona)
+        monkeypatch.setattr(selectors, "NAME_WALK_MAX_ROWS", 0)
+        joined, joined_total = _all_pages(persona)
+        assert walked == joined and walked_total == joined_total > 4
+    assert len(_all_pages(personas.navigator_a)[0][0]) == 4
+
+
+@pytest.mark.parametrize(
+    ("total", "page", "walk"),
+    [
+        (20_000, 1, True),  # the county's biggest center, first page: 250 rows walked
+        (20_000, 40, True),  # 10,000 rows
+        (20_000, 41, False),  # deeper: the join
+        (100, 1, False),  # a small center: 50,000 rows to walk for one page
+        (0, 1, False),
+    ],
+)
+def test_the_walk_is_chosen_only_when_it_visits_few_rows(db, monkeypatch, total, page, walk):
+    from casework import selectors
+
+    monkeypatch.setattr(selectors, "_clients_in_county", lambda: 200_000.0)
+    assert selectors._name_walk_pays(total=total, page_number=page, per_page=25) is walk
