@@ -13,7 +13,9 @@ Starts the stack on 127.0.0.1
 (PORT, default 8765; WEB_CONCURRENCY, default 4) with DEBUG off and without the access log,
 runs Locust headless (bench/locustfile.py: navigator, partner and manager personas signing in
 through the login form, reading and writing through the real forms) once per user count, then
-the same server's near-trivial view (/health/web/) for TRIVIAL_SECONDS, and prints requests per
+the same server's near-trivial view (/health/web/) for TRIVIAL_SECONDS, after a warm-up run
+that is not counted (LOAD_WARMUP_SECONDS, default 30: a just-started stack compiles the
+directory and fills its caches), and prints requests per
 second, p50/p95/p99 per endpoint and errors, with the machine's load average (on a shared
 machine the figures are noisy; the ratio to the trivial view is what survives). Rate limits are
 raised for the run (one account serves many simulated users). Locust runs from
@@ -54,6 +56,9 @@ HOST = f"http://127.0.0.1:{PORT}"
 USERS = [int(n) for n in os.environ.get("LOAD_USERS", "10,30,100").split(",")]
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 TRIVIAL_SECONDS = int(os.environ.get("TRIVIAL_SECONDS", "15"))
+# A just-started stack compiles the directory per process, fills the caches and connects:
+# the first run would measure that. This run is not counted (0 to skip it).
+WARMUP_SECONDS = int(os.environ.get("LOAD_WARMUP_SECONDS", "30"))
 LOCUST = ROOT / "bench" / ".load-venv" / "bin" / "locust"
 PY = ROOT / ".venv" / "bin" / "python"
 GOAL_RPS, GOAL_P95_30, GOAL_P95_10 = 200, 300, 150
@@ -220,6 +225,9 @@ def main() -> None:
         process = start_stack(env, log)
         try:
             results = {}
+            if WARMUP_SECONDS > 0:
+                run_locust(USERS[0], WARMUP_SECONDS, ["Navigator", "Partner", "Manager"], "warmup")
+                print(f"\nwarm-up: {WARMUP_SECONDS} s at {USERS[0]} users (not counted)")
             for users in USERS:
                 rows = run_locust(users, SECONDS, ["Navigator", "Partner", "Manager"], str(users))
                 results[users] = (print_table(users, rows), rows)
