@@ -182,12 +182,7 @@ def clients_visible_to(
     that stops after a page (``ProbeExists``)."""
     if not user.is_authenticated:
         return Client.objects.none()
-    grants = {
-        "user": user,
-        "perm": _CLIENT_PERMS[level],
-        "group_model": ClientGroupObjectPermission,
-        "user_model": ClientUserObjectPermission,
-    }
+    grants = _client_grants(user, level)
     if among is not None:
         return Client.objects.filter(pk__in=among).filter(granted_exists(**grants, probe=True))
     if probe:
@@ -202,12 +197,17 @@ def clients_visible_count(*, user, level: AccessLevel = AccessLevel.VIEW) -> int
     200,000 client rows."""
     if not user.is_authenticated:
         return 0
-    return granted_ids(
-        user=user,
-        perm=_CLIENT_PERMS[level],
-        group_model=ClientGroupObjectPermission,
-        user_model=ClientUserObjectPermission,
-    ).count()
+    return granted_ids(**_client_grants(user, level)).count()
+
+
+def _client_grants(user, level: AccessLevel) -> dict:
+    """``granted_ids`` / ``granted_exists`` arguments for a client grant at ``level``."""
+    return {
+        "user": user,
+        "perm": _CLIENT_PERMS[level],
+        "group_model": ClientGroupObjectPermission,
+        "user_model": ClientUserObjectPermission,
+    }
 
 
 def get_client_or_404(*, user, pk, level: AccessLevel = AccessLevel.VIEW) -> Client:

@@ -35,7 +35,11 @@ class NameChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
+        yield from self.rows()
+
+    def rows(self):
+        """(id, label) for each row; a subclass may label them otherwise, still from values."""
+        return self.queryset.values_list("pk", "name")
 
 
 class NameChoiceField(forms.ModelChoiceField):

@@ -1,11 +1,10 @@
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.intake import Need
 from casework.validation import LimitedTextField
-from casework.widgets import FastSelect
+from casework.widgets import NameChoiceField, NameChoiceIterator
 
 from .models import DecidedBy, Program, Urgency
 from .models.directory import localized_text
@@ -24,22 +23,19 @@ def uswds_classes(fields) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
-class ProgramChoiceIterator(ModelChoiceIterator):
+class ProgramChoiceIterator(NameChoiceIterator):
     """ "Program — Agency", the program's name in the page's language where the directory has
     it (else English), read with ``values_list``: a county's thousand programs and their
     agencies were two thousand model instances built to draw one list."""
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
+    def rows(self):
         language = get_language()
         rows = self.queryset.values_list("pk", "name", "translations", "agency__name")
         for pk, name, translations, agency in rows:
             yield (pk, f"{localized_text(translations, 'name', name, language).text} — {agency}")
 
 
-class ProgramChoiceField(forms.ModelChoiceField):
-    widget = FastSelect  # a county's thousand programs
+class ProgramChoiceField(NameChoiceField):
     iterator = ProgramChoiceIterator
 
 

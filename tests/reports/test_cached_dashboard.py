@@ -57,16 +57,22 @@ def test_a_reload_reuses_the_figures_until_a_referral_changes(
 
     # Accepting a waiting referral (through the lifecycle service) moves the data version:
     # the next load computes again and shows it.
-    waiting = outcome_data.personas.agency_x.referrals_received.filter(
+    _accept_one_waiting(personas, django_capture_on_commit_callbacks)
+    after, recomputed = _get(client, WEEK_QUERY)
+    assert recomputed > 0
+    assert _funnel(after) != _funnel(first)
+
+
+def _accept_one_waiting(personas, capture_on_commit) -> None:
+    """Agency X accepts one of the week's waiting referrals through the lifecycle service,
+    with its on-commit work run (which moves the reports' data version)."""
+    waiting = personas.agency_x.referrals_received.filter(
         status=ReferralStatus.REQUESTED,
         created_at__gte=at(WEEK, 0),
         created_at__lt=at(WEEK + datetime.timedelta(days=7), 0),
     ).first()
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         referral_transition(referral=waiting, actor=personas.partner_x, action="accept")
-    after, recomputed = _get(client, WEEK_QUERY)
-    assert recomputed > 0
-    assert _funnel(after) != _funnel(first)
 
 
 def _funnel(page: str) -> str:
@@ -101,12 +107,6 @@ def test_the_csv_is_drawn_once_per_figures_and_language(
         spanish = client.get(url, WEEK_QUERY).content
         assert drawn.call_count == 2 and spanish != first
         # A referral accepted through the lifecycle: drawn again with the new figures.
-        waiting = personas.agency_x.referrals_received.filter(
-            status=ReferralStatus.REQUESTED,
-            created_at__gte=at(WEEK, 0),
-            created_at__lt=at(WEEK + datetime.timedelta(days=7), 0),
-        ).first()
-        with django_capture_on_commit_callbacks(execute=True):
-            referral_transition(referral=waiting, actor=personas.partner_x, action="accept")
+        _accept_one_waiting(personas, django_capture_on_commit_callbacks)
         after = client.get(url, WEEK_QUERY).content
         assert drawn.call_count == 3 and after != spanish
