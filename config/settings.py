@@ -508,6 +508,9 @@ REPORTS_ROLLUP_DELAY_SECONDS = env.int("REPORTS_ROLLUP_DELAY_SECONDS", default=6
 # Seconds a dashboard's figures are reused for the same filters while no referral changed
 # (reports/cached.py); 0 computes them on every load.
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=60)
+# Seconds the figures are still reused after a referral changed (a county changes referrals
+# every few seconds): a change shows within this long; 0 shows it at the next load.
+REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=30)
 
 # REST API (api/): personal tokens stored hashed, JSON only, paginated, throttled through the
 # Django cache. The OpenAPI document is generated from the code by drf-spectacular.

@@ -17,7 +17,7 @@ from casework.cache import cache_call
 from casework.security import rate_limit
 
 from . import services
-from .cached import cached_report, current_key
+from .cached import cached_report
 from .forms import ReportFilterForm, ReportRunForm
 from .models import ReportRun, RunState
 from .presentation import present, present_tables
@@ -44,13 +44,12 @@ def dashboard(request):
     form = ReportFilterForm.from_query(request.GET)
     presented = computed_at = key = None
     if form.is_valid():
-        filters = form.to_filters()
-        key = current_key(filters)
-        report, computed_at = cached_report(filters, key)
-        presented = present(report, labels=form.labels(), tables=False)
+        cached = cached_report(form.to_filters())
+        computed_at, key = cached.computed_at, cached.key
+        presented = present(cached.report, labels=form.labels(), tables=False)
         # The tables only when the cached fragment below is drawn again (a quarter of the
         # page's time when it is not).
-        presented.tables = SimpleLazyObject(partial(present_tables, report))
+        presented.tables = SimpleLazyObject(partial(present_tables, cached.report))
     query = request.GET.urlencode()
     return render(
         request,
@@ -64,6 +63,7 @@ def dashboard(request):
             # the page's time once the figures are cached).
             "body_key": key,
             "body_seconds": settings.REPORTS_CACHE_SECONDS,
+            "stale_seconds": settings.REPORTS_STALE_SECONDS if key else 0,
         },
     )
 
@@ -76,12 +76,12 @@ def dashboard_csv(request):
     if not form.is_valid():
         return HttpResponseBadRequest(_("The filters are not valid."))
     filters = form.to_filters()
-    key = current_key(filters)
+    cached = cached_report(filters)
     # The drawn CSV is cached with the figures, per language (as the dashboard's tables).
-    csv_key = f"{key}:csv:{get_language()}" if key else None
+    csv_key = f"{cached.key}:csv:{get_language()}" if cached.key else None
     body = cache_call(cache.get, csv_key, what="reports cache") if csv_key else None
     if body is None:
-        body = report_csv(present(cached_report(filters, key)[0], labels=form.labels()))
+        body = report_csv(present(cached.report, labels=form.labels()))
         if csv_key:
             cache_call(
                 cache.set, csv_key, body, settings.REPORTS_CACHE_SECONDS, what="reports cache"
@@ -130,7 +130,8 @@ def run_detail(request, pk: int):
     run = get_object_or_404(_runs(), pk=pk)
     # The figures on screen before downloading (the same suppressed tables as the files).
     preview = present(
-        cached_report(services.week_filters(run.week_start))[0], title=_("Weekly referral outcomes")
+        cached_report(services.week_filters(run.week_start)).report,
+        title=_("Weekly referral outcomes"),
     )
     return render(request, "reports/run_detail.html", {"run": run, "report": preview})
 
