@@ -9,9 +9,14 @@ The access log is read-only: no one adds, changes or deletes its rows, not even 
 Reading a client's or consent's change page is logged like any other read.
 """
 
+import copy
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -179,15 +184,33 @@ class MembershipAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         services.membership_end(membership=obj, actor=request.user)
 
 
-# Organization groups are managed through memberships only, never edited by hand.
+# Organization groups are managed through memberships only, never edited by hand (nor listed:
+# the groups admin is unregistered below).
 _USER_FIELDSETS = tuple(
     (name, {**options, "fields": tuple(f for f in options["fields"] if f != "groups")})
     for name, options in BaseUserAdmin.fieldsets
 )
 
 
+class UserPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password form, saved by ``user_change_password`` with the admin as actor."""
+
+    def __init__(self, user, *args, actor=None, **kwargs):
+        self.actor = actor
+        super().__init__(user, *args, **kwargs)
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        password = data["password1"] if data["set_usable_password"] else None
+        return services.user_change_password(actor=self.actor, user=self.user, password=password)
+
+
 @admin.register(User)
-class UserAdmin(MembershipFormsetMixin, BaseUserAdmin):
+class UserAdmin(ServiceAdminMixin, MembershipFormsetMixin, SimpleHistoryAdmin, BaseUserAdmin):
+    """Accounts through ``user_create``/``user_update``/``user_change_password``/``user_delete``
+    with the admin as actor (history without the password hash); memberships through the
+    membership services."""
+
     fieldsets = (
         *_USER_FIELDSETS,
         (_("Casebridge"), {"fields": ("language", "phone")}),
@@ -199,6 +222,47 @@ class UserAdmin(MembershipFormsetMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "language", "is_active"]
     list_filter = [*BaseUserAdmin.list_filter, "language"]
     inlines = [MembershipInline]
+
+    def save_form(self, request, form, change):
+        # The creation form's save would hash the password here; user_create does it.
+        return form.instance if not change else super().save_form(request, form, change)
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            fields = self.changed_fields(form, User)
+            if "user_permissions" in form.changed_data:
+                fields["user_permissions"] = form.cleaned_data["user_permissions"]
+            return services.user_update(actor=request.user, user=obj, **fields)
+        data = form.cleaned_data
+        fields = self.form_fields(form, User)
+        fields.pop("username")
+        return services.user_create(
+            actor=request.user,
+            username=data["username"],
+            password=data["password1"] if data["set_usable_password"] else None,
+            **fields,
+        )
+
+    def service_delete(self, request, obj):
+        services.user_delete(actor=request.user, user=obj)
+
+    def save_related(self, request, form, formsets, change):
+        # Permissions were set by user_update (with history); only the memberships are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def user_change_password(self, request, id, form_url=""):
+        # BaseUserAdmin builds the form as self.change_password_form(user, data): a copy of
+        # this admin for the one request gives the form its actor.
+        for_request = copy.copy(self)
+        for_request.change_password_form = functools.partial(
+            UserPasswordChangeForm, actor=request.user
+        )
+        return BaseUserAdmin.user_change_password(for_request, request, id, form_url)
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 class HouseholdMemberInline(admin.TabularInline):

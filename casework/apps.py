@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def record_last_login(sender, user, **kwargs):
+    """Replaces Django's ``update_last_login``, whose ``user.save()`` would add a row to the
+    user's history at every sign-in (last_login is not part of that history)."""
+    user.last_login = timezone.now()
+    type(user).objects.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 class CaseworkConfig(AppConfig):
@@ -7,11 +15,14 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self):
+        from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in
 
         from .middleware import SessionTimeoutMiddleware
         from .views_account import adopt_signin_language
 
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(record_last_login, dispatch_uid="casework.last_login")
         user_logged_in.connect(
             SessionTimeoutMiddleware.stamp_login, dispatch_uid="casework.session_login_stamp"
         )

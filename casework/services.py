@@ -5,6 +5,7 @@ request (a task or a management command)."""
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -154,6 +155,61 @@ def membership_end(*, membership: Membership, actor: User | None = None) -> None
     membership._history_user = actor
     membership.delete()
     sync_organization_groups(user=user)
+
+
+# User accounts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(*, actor: User | None, username: str, password: str | None, **fields) -> User:
+    """Creates an account (no organization: memberships give roles). ``password`` None means
+    it cannot sign in with a password. The password is checked by AUTH_PASSWORD_VALIDATORS."""
+    user = User(username=username, **fields)
+    if password is not None:
+        validate_password(password, user)
+    user.set_password(password)
+    _save_as(user, actor)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User | None, user: User, user_permissions: Iterable | None = None, **fields
+) -> User:
+    """Changes an account's names, contact, language, status (active, staff, superuser) or
+    its own permissions. Passwords change through ``user_change_password``; organization
+    groups follow memberships (``sync_organization_groups``) and are not set here."""
+    if "password" in fields or "groups" in fields:
+        raise TypeError("user_update does not set passwords or groups")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    _save_as(user, actor)
+    if user_permissions is not None:
+        user.user_permissions.set(user_permissions)  # history with the actor (m2m_fields)
+    return user
+
+
+@transaction.atomic
+def user_change_password(*, actor: User | None, user: User, password: str | None) -> User:
+    """Sets ``user``'s password (None: password sign-in disabled). The history records that
+    and who did it, never the hash."""
+    if password is not None:
+        validate_password(password, user)
+    user.set_password(password)
+    user._history_user = actor
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor: User | None, user: User) -> None:
+    """Deletes an account that nothing protects (the clients, notes and referrals it made do):
+    its memberships end through ``membership_end`` first, with history."""
+    for membership in user.memberships.select_related("user"):
+        membership_end(membership=membership, actor=actor)
+    user._history_user = actor
+    user.delete()
 
 
 # Clients -------------------------------------------------------------------------------------

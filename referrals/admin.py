@@ -40,6 +40,9 @@ class ReferralAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # shown, never saved here (a save would be a write outside the services)
+
     def has_delete_permission(self, request, obj=None):
         return False
 

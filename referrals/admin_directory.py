@@ -31,7 +31,21 @@ from .models import (
     ServiceAtLocation,
 )
 from .models.directory import DIRECTORY_LANGUAGES
-from .services.programs import program_delete, program_save
+from .services import (
+    criterion_delete,
+    criterion_save,
+    directory_publishing_set,
+    location_delete,
+    location_save,
+    poverty_guideline_delete,
+    poverty_guideline_save,
+    program_delete,
+    program_save,
+    rule_set_delete,
+    rule_set_save,
+    service_at_location_delete,
+    service_at_location_save,
+)
 
 
 def _translation_field_name(language: str, field: str) -> str:
@@ -85,6 +99,18 @@ def translations_form(model) -> type[TranslationsForm]:
     return type(
         f"{model.__name__}TranslationsForm", (TranslationsForm,), {**declared, "Meta": meta}
     )
+
+
+def save_inline_through(formset, *, save, delete) -> None:
+    """An inline's deleted, added and changed rows, each through ``delete(obj)`` or
+    ``save(obj)`` (services bound to the admin user); deletions first, so a row removed and
+    added again in one submit does not collide with itself."""
+    formset.save(commit=False)  # sets the parent on new rows, saves nothing
+    for obj in formset.deleted_objects:
+        delete(obj)
+    changed = [obj for obj, _fields in formset.changed_objects]
+    for obj in [*formset.new_objects, *changed]:
+        save(obj)
 
 
 def translation_fieldsets(model) -> tuple:
@@ -196,9 +222,18 @@ class ProgramAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def service_delete(self, request, obj):
         program_delete(actor=request.user, program=obj)
 
+    def save_formset(self, request, form, formset, change):
+        """The program's locations, each link through the service-at-location services."""
+        actor = request.user
+        save_inline_through(
+            formset,
+            save=lambda link: service_at_location_save(actor=actor, link=link),
+            delete=lambda link: service_at_location_delete(actor=actor, link=link),
+        )
+
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "agency", "postal_code")
     list_select_related = ("agency",)
     search_fields = ("name", "address_1", "postal_code", "agency__name")
@@ -223,6 +258,12 @@ class LocationAdmin(SimpleHistoryAdmin):
         ),
         *translation_fieldsets(Location),
     )
+
+    def service_save(self, request, obj, form, change):
+        return location_save(actor=request.user, location=obj)
+
+    def service_delete(self, request, obj):
+        location_delete(actor=request.user, location=obj)
 
 
 class JSONValueField(forms.CharField):
@@ -302,7 +343,10 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin):
+class RuleSetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    """The rule set and its criteria through their services, in the change form's one
+    transaction: a criterion the catalogue refuses leaves the rule set unsaved too."""
+
     list_display = (
         "program",
         "version",
@@ -334,16 +378,37 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         }
         return form
 
+    def service_save(self, request, obj, form, change):
+        return rule_set_save(actor=request.user, rule_set=obj)
+
+    def service_delete(self, request, obj):
+        rule_set_delete(actor=request.user, rule_set=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Criteria added, changed and deleted in the inline, each through its service."""
+        actor = request.user
+        save_inline_through(
+            formset,
+            save=lambda criterion: criterion_save(actor=actor, criterion=criterion),
+            delete=lambda criterion: criterion_delete(actor=actor, criterion=criterion),
+        )
+
 
 @admin.register(PovertyGuideline)
-class PovertyGuidelineAdmin(SimpleHistoryAdmin):
+class PovertyGuidelineAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("year", "household_size", "annual_amount", "source")
     list_filter = ("year",)
     ordering = ("-year", "household_size")
 
+    def service_save(self, request, obj, form, change):
+        return poverty_guideline_save(actor=request.user, guideline=obj)
+
+    def service_delete(self, request, obj):
+        poverty_guideline_delete(actor=request.user, guideline=obj)
+
 
 @admin.register(DirectoryPublishing)
-class DirectoryPublishingAdmin(SimpleHistoryAdmin):
+class DirectoryPublishingAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     """One row (pk 1): whether the HSDS read API at /hsds/ is open without signing in."""
 
     list_display = ("__str__", "hsds_api_public")
@@ -354,6 +419,7 @@ class DirectoryPublishingAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        obj.pk = 1
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        return directory_publishing_set(
+            actor=request.user, hsds_api_public=form.cleaned_data["hsds_api_public"]
+        )

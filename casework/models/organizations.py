@@ -15,6 +15,12 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("work phone"), max_length=40, blank=True)
 
+    # Who changed an account, and its permissions; never the password hash, and a sign-in
+    # (last_login) is not a change of the account.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["user_permissions"]
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -225,6 +225,8 @@ class ServiceAtLocation(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE)
     location = models.ForeignKey(Location, on_delete=models.CASCADE)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["program", "location"], name="one_service_at_location")

@@ -3,6 +3,19 @@
 from referrals.transitions import LEGAL_MOVES, TRANSITIONS
 
 from .assignment import agency_colleagues, referral_assign
+from .directory import (
+    criterion_delete,
+    criterion_save,
+    directory_publishing_set,
+    location_delete,
+    location_save,
+    poverty_guideline_delete,
+    poverty_guideline_save,
+    rule_set_delete,
+    rule_set_save,
+    service_at_location_delete,
+    service_at_location_save,
+)
 from .followup import add_business_days, referrals_follow_up
 from .lifecycle import (
     ReferralActionError,
@@ -26,6 +39,13 @@ __all__ = [
     "actions_available",
     "add_business_days",
     "agency_colleagues",
+    "criterion_delete",
+    "criterion_save",
+    "directory_publishing_set",
+    "location_delete",
+    "location_save",
+    "poverty_guideline_delete",
+    "poverty_guideline_save",
     "program_delete",
     "program_save",
     "referral_accept",
@@ -40,4 +60,8 @@ __all__ = [
     "referrals_follow_program",
     "referrals_follow_up",
     "referrals_revoke_for_consent",
+    "rule_set_delete",
+    "rule_set_save",
+    "service_at_location_delete",
+    "service_at_location_save",
 ]

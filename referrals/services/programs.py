@@ -27,7 +27,7 @@ from django.db.models import F
 from casework.models import User
 from referrals import tasks
 from referrals.access import referral_revoke_agency, referral_sync_agency
-from referrals.models import PacketStatus, Program, Referral
+from referrals.models import PacketStatus, Program, Referral, ServiceAtLocation
 from referrals.models.referral import OPEN_STATUSES
 
 from . import notifications
@@ -57,7 +57,14 @@ def program_save(*, actor: User | None, program: Program) -> Program:
 
 @transaction.atomic
 def program_delete(*, actor: User | None, program: Program) -> None:
-    """Deletes a program that no referral refers to (referrals protect their program)."""
+    """Deletes a program that no referral refers to (referrals protect their program), with
+    its location links and rule sets (each deletion with history naming ``actor``)."""
+    from .directory import rule_set_delete, service_at_location_delete
+
+    for link in ServiceAtLocation.objects.filter(program=program):
+        service_at_location_delete(actor=actor, link=link)
+    for rule_set in program.rule_sets.all():
+        rule_set_delete(actor=actor, rule_set=rule_set)
     program._history_user = actor
     program.delete()
 
