@@ -191,6 +191,15 @@ def user_update(
 
 
 @transaction.atomic
+def user_set_language(*, actor: User | None, user: User, language: str) -> User:
+    """The user's interface language (one of ``Language``), with history naming who set it."""
+    user.language = language
+    user._history_user = actor
+    user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
 def user_change_password(*, actor: User | None, user: User, password: str | None) -> User:
     """Sets ``user``'s password (None: password sign-in disabled). The history records that
     and who did it, never the hash."""

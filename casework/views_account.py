@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import services
 from .models import Language
 
 
@@ -17,8 +18,7 @@ def language_update(request):
     if language not in Language.values:
         messages.error(request, _("That language is not available."))
     else:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+        services.user_set_language(actor=request.user, user=request.user, language=language)
     response = HttpResponseRedirect(_safe_next(request, request.POST.get("next") or "/"))
     if language in Language.values:
         # The sign-in page (after sign-out or a timeout) then speaks the same language.
@@ -52,8 +52,7 @@ def adopt_signin_language(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     language = session.pop(SIGNIN_LANGUAGE_KEY, None) if session is not None else None
     if language in Language.values and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+        services.user_set_language(actor=user, user=user, language=language)
 
 
 def _safe_next(request, next_url: str) -> str:

@@ -55,6 +55,7 @@ from casework.models.intake import Need
 from . import hsds_read
 from .eligibility.catalogue import Operator
 from .models import CapacityStatus, Criterion, Location, Program, RuleSet, ServiceAtLocation
+from .services.directory import service_at_location_save
 from .services.programs import program_save
 
 HSDS_VERSION = "3.0"
@@ -929,7 +930,8 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
             .first()
         )
         if link is None:
-            ServiceAtLocation.objects.create(hsds_id=link_id, program=program, location=location)
+            link = ServiceAtLocation(hsds_id=link_id, program=program, location=location)
+            service_at_location_save(actor=actor, link=link)
             changes.append(f"link “{program.name}” to “{location.name}” ({link_id})")
         elif (link.hsds_id, link.program_id, link.location_id) != (
             link_id,
@@ -937,7 +939,7 @@ def _write(parsed: Parsed, *, source: str, actor, result: ImportResult) -> None:
             location.pk,
         ):
             link.hsds_id, link.program, link.location = link_id, program, location
-            link.save()
+            service_at_location_save(actor=actor, link=link)
             changes.append(f"update link “{program.name}” at “{location.name}” ({link_id})")
         result.counts["service_at_locations"] += 1
 

@@ -259,6 +259,9 @@ def test_each_user_chooses_the_interface_language(client, personas):
     # The choice follows the user to a new session, whatever the browser asks for...
     personas.navigator_a.refresh_from_db()
     assert personas.navigator_a.language == "es"
+    # Through the user service: the account's history says the user set it themselves.
+    latest = personas.navigator_a.history.latest()
+    assert (latest.language, latest.history_user) == ("es", personas.navigator_a)
     client.post(reverse("logout"))
     login(client, personas.navigator_a)
     response = client.get(_dashboard(), headers={"Accept-Language": "vi"})
