@@ -145,6 +145,85 @@ def stop_stack(process: subprocess.Popen) -> None:
             process.wait(5)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PARTS = ("web", "worker", "beat", "PostgreSQL", "Redis", "Locust", "other")
+
+
+def _processes() -> dict[int, tuple[int, str, str, float]]:
+    """Every process: its parent, name, command line and CPU seconds (its own plus those of
+    the children it has reaped, so a PostgreSQL backend or a recycled worker that ended during
+    the run is still counted, in its parent's)."""
+    found = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        cpu = sum(int(f) for f in fields[11:15]) / CLOCK_TICKS  # utime, stime, cutime, cstime
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        found[int(pid)] = (int(fields[1]), name, cmdline, cpu)
+    return found
+
+
+def _part(pid: int, processes: dict, stack_pid: int) -> str | None:
+    """Which part of the run a process is: under the stack (honcho) by its command line,
+    PostgreSQL or Redis by name, else None (counted in "other" from the machine's total)."""
+    _parent, name, cmdline, _cpu = processes[pid]
+    ancestor = pid
+    while ancestor in processes and ancestor not in (stack_pid, 0, 1):
+        ancestor = processes[ancestor][0]
+    if ancestor == stack_pid:
+        if "gunicorn" in cmdline:
+            return "web"
+        if " beat" in cmdline:
+            return "beat"
+        if "celery" in cmdline:
+            return "worker"
+        return "other"
+    if name.startswith("postgres") or cmdline.startswith("postgres"):
+        return "PostgreSQL"
+    if name.startswith("redis"):
+        return "Redis"
+    return None
+
+
+def cpu_seconds(stack_pid: int) -> dict[str, float]:
+    """CPU seconds so far per part of the run, the machine's busy total ("machine") and the
+    time ("wall")."""
+    used = dict.fromkeys(PARTS, 0.0)
+    processes = _processes()
+    for pid, (_parent, _name, _cmdline, cpu) in processes.items():
+        part = _part(pid, processes, stack_pid)
+        if part is not None:
+            used[part] += cpu
+    children = os.times()
+    used["Locust"] = children.children_user + children.children_system
+    with open("/proc/stat") as f:
+        busy = [int(v) for v in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal: all but idle and iowait
+    used["machine"] = (sum(busy[:8]) - busy[3] - busy[4]) / CLOCK_TICKS
+    used["wall"] = time.monotonic()
+    return used
+
+
+def print_cpu(before: dict[str, float], after: dict[str, float], requests: int) -> None:
+    """Where the run's CPU went, per request: the figure that says what to make cheaper."""
+    spent = {part: after[part] - before[part] for part in after}
+    known = sum(spent[p] for p in PARTS if p != "other")
+    spent["other"] = max(0.0, spent["machine"] - known)  # the stack's own others included
+    requests = max(requests, 1)
+    print(
+        "  CPU per request (ms): "
+        + ", ".join(f"{p} {spent[p] * 1000 / requests:.0f}" for p in PARTS)
+        + f"; machine {spent['machine'] * 1000 / requests:.0f} "
+        f"({spent['machine'] / spent['wall'] / os.cpu_count():.0%} busy)"
+    )
+
+
 def run_locust(users: int, seconds: int, classes: list[str], tag: str) -> list[dict]:
     prefix = OUT / f"load-{tag}"
     with open(OUT / "load-locust.log", "ab") as log:
@@ -229,8 +308,11 @@ def main() -> None:
                 run_locust(USERS[0], WARMUP_SECONDS, ["Navigator", "Partner", "Manager"], "warmup")
                 print(f"\nwarm-up: {WARMUP_SECONDS} s at {USERS[0]} users (not counted)")
             for users in USERS:
+                before = cpu_seconds(process.pid)
                 rows = run_locust(users, SECONDS, ["Navigator", "Partner", "Manager"], str(users))
+                after = cpu_seconds(process.pid)
                 results[users] = (print_table(users, rows), rows)
+                print_cpu(before, after, int(results[users][0]["Request Count"]))
             trivial = run_locust(10, TRIVIAL_SECONDS, ["Trivial"], "trivial")
             trivial_rps = float(trivial[-1]["Requests/s"]) or float("nan")
         finally:
