@@ -71,10 +71,31 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
 
 
 def referrals_received_by(*, user) -> QuerySet[Referral]:
-    """The partner inbox: referrals to the user's agencies that they may open."""
-    return referrals_visible_to(user=user).filter(
-        InArray("agency_id", agencies_of(user).order_by().values("pk"))
+    """The partner inbox: referrals to the user's agencies that they may open
+    (``referrals_visible_to`` narrowed to those agencies).
+
+    The user's centers are read first (one small query): for the usual partner, who works at
+    no center, the sending side drops out, and the open consent window becomes a condition of
+    the ``(agency, access until)`` index rather than a filter over every referral the agency
+    ever received (the biggest agency's inbox: 32,895 index entries read for 7,366 rows)."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    granted = granted_exists(
+        user=user,
+        perm="referrals.view_referral",
+        group_model=ReferralGroupObjectPermission,
+        user_model=ReferralUserObjectPermission,
     )
+    to_agencies = Q(InArray("agency_id", agencies_of(user).order_by().values("pk")))
+    received = (
+        to_agencies
+        & ~Q(status=ReferralStatus.CANCELLED)
+        & Q(AgencyAccessOpen(timezone.localdate()))
+    )
+    center_ids = list(centers_of(user).order_by().values_list("pk", flat=True))
+    if center_ids:  # also a navigator: what their own center sent to their agency
+        received |= to_agencies & Q(sending_center_id__in=center_ids)
+    return Referral.objects.filter(granted).filter(received)
 
 
 def referrals_sent_by(*, user, probe: bool = False) -> QuerySet[Referral]:

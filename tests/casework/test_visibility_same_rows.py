@@ -24,9 +24,9 @@ from casework.access import (
 from casework.models import Client, Consent, Organization, Role
 from referrals.access import referrals_received_by, referrals_sent_by, referrals_visible_to
 from referrals.models import Referral, ReferralStatus
-from referrals.services import referral_send
+from referrals.services import referral_send, referral_transition
 from tests.factories import ClientFactory, ConsentFactory, ProgramFactory, UserFactory
-from tests.referrals.referral_helpers import move_to, send
+from tests.referrals.referral_helpers import move_to, program_x, send
 from tests.visibility_reference import reference_clients, reference_referrals
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,19 @@ def county(personas):
         note_to_agency="",
     )
     grant_client_to_center(client=rosa, center=p.center_b)
+    # Center B's client sent to X, then cancelled by B: hidden from X's staff, but still in the
+    # inbox of whoever also works at B (its sender), as a referral they may open.
+    kim = client_of(p.center_b, p.navigator_b, [p.agency_x])
+    to_x = referral_send(
+        actor=p.navigator_b,
+        client=kim,
+        program=program_x(p),
+        need_category="food",
+        urgency="routine",
+        reason="Lost work hours.",
+        note_to_agency="",
+    )
+    referral_transition(referral=to_x, actor=p.navigator_b, action="cancel")
 
     # More people: organization admins, someone on both sides, a direct (user) grant, global
     # model permissions (never count), a superuser, a member of a deactivated agency.
@@ -229,6 +242,11 @@ def test_each_persona_sees_what_the_design_says(county, personas):
     assert not visible.filter(consent__revoked_at__isnull=False).exists()
     assert not visible.filter(consent__expires_on__lt=timezone.localdate()).exists()
     assert visible.exists()
+    # B's referral to X, cancelled by B: in the inbox of the person at both B and X only.
+    cancelled_by_b = Referral.objects.get(client__center=p.center_b, agency=p.agency_x)
+    both = _fresh(county["navigator_b_and_partner_x"])
+    assert referrals_received_by(user=both).filter(pk=cancelled_by_b.pk).exists()
+    assert not referrals_received_by(user=partner_x).filter(pk=cancelled_by_b.pk).exists()
     navigator_a = _fresh(p.navigator_a)
     assert referrals_sent_by(user=navigator_a).filter(status=ReferralStatus.CANCELLED).exists()
     assert not referrals_visible_to(user=_fresh(county["global_perms"])).exists()
