@@ -116,7 +116,8 @@ def prepare_database(env: dict[str, str]) -> None:
 
 def start_stack(env: dict[str, str], log) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "-f", "Procfile"],
+        # --env /dev/null: not the development .env, whose DEBUG=on would win (scripts/serve.sh)
+        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "-f", "Procfile", "--env", "/dev/null"],
         cwd=ROOT,
         env=env,
         stdout=log,

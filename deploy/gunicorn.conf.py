@@ -55,6 +55,12 @@ logconfig_dict = {
     "root": {"level": "INFO", "handlers": []},
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # With a logging config gunicorn logs access whatever ``accesslog`` says: ACCESS_LOG=off
+        # is this level.
+        "gunicorn.access": {
+            "handlers": ["console"],
+            "level": "INFO" if _access else "WARNING",
+            "propagate": False,
+        },
     },
 }

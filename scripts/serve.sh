@@ -38,4 +38,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 python manage.py collectstatic --noinput -v 0
 
 echo "==> Casebridge (production stack) at http://127.0.0.1:${PORT}/ — Ctrl-C stops it."
-exec honcho start -f Procfile
+# --env /dev/null: honcho would otherwise load the development .env into every process, and its
+# DEBUG=on would win over the DEBUG=off above (settings read .env themselves, under the
+# environment's values, so SECRET_KEY still comes from it).
+exec honcho start -f Procfile --env /dev/null

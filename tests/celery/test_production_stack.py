@@ -59,7 +59,8 @@ def start_stack(port: int, log_path: Path) -> subprocess.Popen:
     honcho = Path(sys.executable).with_name("honcho")
     with open(log_path, "ab") as log:
         return subprocess.Popen(
-            [str(honcho), "start", "-f", "Procfile"],
+            # As scripts/serve.sh: without the development .env (its DEBUG=on would win).
+            [str(honcho), "start", "-f", "Procfile", "--env", "/dev/null"],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -138,6 +139,10 @@ def test_stack_starts_from_the_procfile_serves_renders_and_stops(personas, tmp_p
         status, page = get(opener, f"{base}{client_url}")
         assert status == 200
         assert referral.client.legal_last_name in page
+        # DEBUG is off: a missing page is the product's 404, not Django's technical page
+        # (which the development .env's DEBUG=on would give, through honcho).
+        status, missing = get(opener, f"{base}/no-such-page/")
+        assert status == 404 and "URLconf" not in missing and "<html" in missing
 
         packet_schedule(referral=referral)  # published to Redis; the stack's worker renders
         rendered = wait_for_packet(referral.pk, timeout=90)
