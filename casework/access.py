@@ -286,15 +286,49 @@ def group_of(organization: Organization) -> Group:
 # decided, so a form's POST is logged like its GET.
 
 
-def centers_for_request(request) -> list[Organization]:
-    """``centers_of(request.user)``, read once per request: the send flow, the client page's
-    "Refer" buttons and the navigation all ask it."""
-    centers = request.__dict__.get("_cb_centers")
-    if centers is None:
+def memberships_for_request(request) -> list[tuple[Organization, str]]:
+    """The user's memberships as (organization, role), read once per request in one query:
+    the navigation, the send flow and the client page's "Refer" buttons all ask about them."""
+    memberships = request.__dict__.get("_cb_memberships")
+    if memberships is None:
         user = request.user
-        centers = list(centers_of(user)) if user.is_authenticated else []
-        request.__dict__["_cb_centers"] = centers
-    return centers
+        memberships = (
+            [(m.organization, m.role) for m in memberships_of(user)]
+            if user.is_authenticated
+            else []
+        )
+        request.__dict__["_cb_memberships"] = memberships
+    return memberships
+
+
+def _organizations_for_request(request, *, kind: str, roles) -> list[Organization]:
+    """``organizations_of(request.user, kind=, roles=)`` from the request's memberships, in the
+    same order (by name)."""
+    found = {
+        org.pk: org
+        for org, role in memberships_for_request(request)
+        if org.is_active and org.kind == kind and role in roles
+    }
+    return sorted(found.values(), key=lambda org: (org.name, org.pk))
+
+
+def centers_for_request(request) -> list[Organization]:
+    """``centers_of(request.user)``, read once per request."""
+    return _organizations_for_request(
+        request, kind=OrganizationKind.COMMUNITY_CENTER, roles=(Role.NAVIGATOR, Role.ORG_ADMIN)
+    )
+
+
+def agencies_for_request(request) -> list[Organization]:
+    """``agencies_of(request.user)``, read once per request."""
+    return _organizations_for_request(
+        request, kind=OrganizationKind.PARTNER_AGENCY, roles=(Role.PARTNER_STAFF, Role.ORG_ADMIN)
+    )
+
+
+def is_program_manager_for_request(request) -> bool:
+    """``is_program_manager(request.user)``, from the request's memberships."""
+    return any(role == Role.PROGRAM_MANAGER for _org, role in memberships_for_request(request))
 
 
 def works_at_center(request, center_id) -> bool:

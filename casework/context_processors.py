@@ -1,8 +1,9 @@
-from .access import agencies_of, centers_for_request, is_program_manager
+from .access import agencies_for_request, centers_for_request, is_program_manager_for_request
 
 
 def navigation(request):
-    """What the top navigation needs: which areas this user works in (lazily evaluated)."""
+    """What the top navigation needs: which areas this user works in (lazily evaluated, from
+    the request's memberships: one query for all three)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -22,10 +23,10 @@ def navigation(request):
 
         @property
         def is_partner(self):
-            return self._get("partner", lambda: agencies_of(user).exists())
+            return self._get("partner", lambda: bool(agencies_for_request(request)))
 
         @property
         def is_manager(self):
-            return self._get("manager", lambda: is_program_manager(user))
+            return self._get("manager", lambda: is_program_manager_for_request(request))
 
     return {"nav": _Nav()}
