@@ -485,6 +485,9 @@ RATELIMITS = {
     "api": env("RATELIMIT_API", default="120/m"),
     # Emailed answer links (no sign-in), per address.
     "referral_link": env("RATELIMIT_REFERRAL_LINK", default="30/m"),
+    # The SMS provider's webhook: every client's reply arrives from the provider's few
+    # addresses, so it has a limit of its own, far above one person's answer link.
+    "sms_inbound": env("RATELIMIT_SMS_INBOUND", default="600/m"),
 }
 RATELIMIT_VIEW = "casework.security.rate_limited"
 # A rate-limit cache outage lets requests through (an outside service never blocks a request).

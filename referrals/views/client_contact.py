@@ -127,7 +127,7 @@ def contact_preference(request, client_pk):
 @login_not_required
 @csrf_exempt  # the provider signs the request instead (referrals/sms.py)
 @require_POST
-@rate_limit("referral_link", methods=UNSAFE)
+@rate_limit("sms_inbound", methods=UNSAFE)
 def sms_inbound(request):
     """The SMS provider's webhook for texts the clients send: a stop word turns messages off."""
     received = get_backend().inbound(request)

@@ -292,6 +292,18 @@ def test_an_inbound_text_without_the_secret_is_404_and_changes_nothing(
     assert ContactPreference.objects.get(client=client_a).agreed is True
 
 
+def test_the_sms_webhook_has_a_rate_limit_of_its_own(client, settings, personas, client_a):
+    """The provider relays every client's replies from a few addresses: a burst of them is not
+    cut off by the answer links' per-person limit, but by the webhook's own."""
+    settings.SMS_INBOUND_SECRET = "s3cret"
+    settings.RATELIMITS = {**settings.RATELIMITS, "referral_link": "2/m", "sms_inbound": "3/m"}
+    agree(personas, client_a)
+    replies = [_inbound(client, text).status_code for text in ("Thanks", "See you", "OK")]
+    assert replies == [200, 200, 200]  # the third would be 429 under referral_link's 2/m
+    assert _inbound(client, "STOP").status_code == 429
+    assert ContactPreference.objects.get(client=client_a).agreed is True  # not carried out
+
+
 def test_twilio_inbound_requests_must_carry_twilios_signature(client, settings, personas, client_a):
     settings.SMS_BACKEND = "referrals.sms.TwilioBackend"
     settings.TWILIO_AUTH_TOKEN = "twilio-token"
