@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from casework.access import client_for_read
 from casework.models import Consent
+from referrals.client_messages import contact_preference_of
 from referrals.forms import ReferralSendForm
 from referrals.models import Program
 from referrals.services import ReferralActionError, referral_send
@@ -88,6 +89,9 @@ def send(request, client_pk):
             "consent_url": _consent_in_flow_url(consent_url, client, program),
             "duplicate": duplicate,
             "client_url": url_or_none("casework:client_detail", client.pk),
+            # Whether the client will get a text or an email about it (referrals.client_messages).
+            "contact": contact_preference_of(client),
+            "contact_url": url_or_none("referrals:contact_preference", client.pk),
         },
     )
 

@@ -209,3 +209,34 @@ def test_the_load_benchmarks_consent_step_still_records_the_consent(client, pers
     response = client.post(form["action"] or consent_url, data)
     assert response.status_code == 302 and "/send/" in response["Location"]
     assert Consent.objects.filter(client=rosa, recipients=personas.agency_x).exists()
+
+
+def test_the_send_page_says_whether_the_client_gets_a_text(client, personas, client_a):
+    """A text about the referral goes only to a client who agreed; the page says which."""
+    from referrals.client_messages import contact_preference_set, contact_preference_stop
+
+    program = program_x(personas)
+    login(client, personas.navigator_a)
+    name = client_a.display_name
+
+    page = client.get(_send_url(client_a, program)).content.decode()
+    assert f"{name} will not get a message about this referral" in html.unescape(page)
+    contact_url = reverse("referrals:contact_preference", args=[client_a.pk])
+    assert f'href="{contact_url}"' in page
+
+    contact_preference_set(
+        client=client_a, actor=personas.navigator_a, channel="sms", phone="+14085550134"
+    )
+    page = html.unescape(client.get(_send_url(client_a, program)).content.decode())
+    language = client_a.get_preferred_language_display()
+    assert f"{name} will get a text at +14085550134, in {language}," in page
+
+    contact_preference_set(
+        client=client_a, actor=personas.navigator_a, channel="email", email="rosa@example.org"
+    )
+    page = html.unescape(client.get(_send_url(client_a, program)).content.decode())
+    assert f"{name} will get an email at rosa@example.org, in {language}," in page
+
+    contact_preference_stop(client=client_a, actor=personas.navigator_a)
+    page = html.unescape(client.get(_send_url(client_a, program)).content.decode())
+    assert f"{name} will not get a message about this referral" in page
