@@ -164,19 +164,21 @@ def describe_history(
     *,
     ignore: Iterable[str] = (),
     subject=None,
+    actors: dict[int, str] | None = None,
 ) -> list[HistoryEntry]:
     """Readable entries, newest first, for historical rows of one model.
 
     ``ignore`` names fields left out of "changed" sentences (a row whose only changes are
     ignored is dropped); ``subject(row) -> str`` names the object (defaults cover clients,
-    household members, intake interviews and consents).
+    household members, intake interviews and consents); ``actors`` are the rows' actor labels
+    when the caller read them already (``_actor_labels``, one query for several models).
     """
     rows = list(rows)
     if not rows:
         return []
     ignore = set(ignore)
     subject = subject or _subject
-    actors = _actor_labels(rows)
+    actors = _actor_labels(rows) if actors is None else actors
     pk_name = rows[0].instance_type._meta.pk.attname
 
     by_object: dict[int, list] = defaultdict(list)
@@ -275,17 +277,23 @@ def client_history(client) -> list[HistoryEntry]:
     """
     from .models import Consent, HouseholdMember, IntakeInterview
 
-    entries = describe_history(client.history.select_related("history_user"))
-    entries += describe_history(
-        HouseholdMember.history.filter(client_id=client.pk).select_related("history_user")
+    clients, members, intakes, consents = (
+        list(rows.select_related("history_user"))
+        for rows in (
+            client.history.all(),
+            HouseholdMember.history.filter(client_id=client.pk),
+            IntakeInterview.history.filter(client_id=client.pk),
+            Consent.history.filter(client_id=client.pk),
+        )
     )
-    intake_entries = describe_history(
-        IntakeInterview.history.filter(client_id=client.pk).select_related("history_user"),
-    )
+    # Who made the changes, for all four at once (one query, not one per kind of row).
+    actors = _actor_labels([*clients, *members, *intakes, *consents])
+    entries = describe_history(clients, actors=actors)
+    entries += describe_history(members, actors=actors)
+    intake_entries = describe_history(intakes, actors=actors)
     entries += [e for e in intake_entries if e.change_type == "~"]
     consent_entries = describe_history(
-        Consent.history.filter(client_id=client.pk).select_related("history_user"),
-        ignore={"revoked_at", "revoked_by", "revocation_note"},
+        consents, ignore={"revoked_at", "revoked_by", "revocation_note"}, actors=actors
     )
     entries += [e for e in consent_entries if e.change_type == "~"]
     entries.sort(key=lambda e: e.at, reverse=True)

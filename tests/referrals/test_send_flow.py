@@ -151,17 +151,24 @@ def test_the_program_list_reads_in_the_navigators_language(client, personas, cli
 
 
 def _center_lookups(context) -> int:
-    """Queries that ask for the user's community centers (``centers_of`` on its own, not as a
-    subquery of a visibility filter)."""
+    """Queries that ask for the user's community centers on their own (not as a subquery of a
+    visibility filter): ``centers_of``, or the request's memberships they are read from."""
     return sum(
         1
         for q in context.captured_queries
-        if "'community_center'" in q["sql"]
-        and 'FROM "casework_organization"' in q["sql"].split(" WHERE ")[0]
+        if (
+            "'community_center'" in q["sql"]
+            and 'FROM "casework_organization"' in q["sql"].split(" WHERE ")[0]
+        )
+        or (
+            'FROM "casework_membership"' in q["sql"].split(" WHERE ")[0]
+            and '"casework_membership"."user_id" = ' in q["sql"]
+        )
     )
 
 
 def test_the_navigators_centers_are_read_once_per_request(client, personas, client_a):
+    """The form, the send and the client page each read the navigator's centers once."""
     program = program_x(personas)
     login(client, personas.navigator_a)
     with CaptureQueriesContext(connection) as form:
