@@ -35,10 +35,18 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+from django.utils.functional import lazy
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 PanelRender = Callable[..., str]
 TimelineSource = Callable[..., list]
+
+
+# ``render_to_string`` when the result is first used as text: a page that lists only some
+# entries draws only those (the result is safe HTML, like render_to_string's).
+lazy_html = lazy(render_to_string, SafeString)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -21,7 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from .access import centers_of, clients_visible_count, clients_visible_to
 from .models import (
@@ -436,6 +437,10 @@ def intake_answers(intake: IntakeInterview) -> list[Answer]:
     return answers
 
 
+def _not_asked_count(intake) -> int:
+    return sum(1 for answer in intake.answers if answer.not_asked)
+
+
 def client_timeline(*, client: Client, data: dict) -> list[TimelineItem]:
     """Intakes, notes, consents, readable changes and entries from other apps, newest first."""
     from .history import client_history
@@ -443,8 +448,9 @@ def client_timeline(*, client: Client, data: dict) -> list[TimelineItem]:
 
     items = []
     for intake in data["intakes"]:
-        intake.answers = intake_answers(intake)
-        intake.not_asked_count = sum(1 for a in intake.answers if a.not_asked)
+        # Drawn only for the entries a page shows (the client page shows the latest 15).
+        intake.answers = SimpleLazyObject(partial(intake_answers, intake))
+        intake.not_asked_count = SimpleLazyObject(partial(_not_asked_count, intake))
         items.append(TimelineItem(at=intake.created_at, kind="intake", obj=intake))
     for note in data["notes"]:
         items.append(TimelineItem(at=note.created_at, kind="note", obj=note))

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from casework.access import centers_for_request, works_at_center
-from casework.panels import TimelineEntry
+from casework.panels import TimelineEntry, lazy_html
 
 from .models import ReferralEvent
 from .selectors import referrals_awaiting_response, referrals_of_client
@@ -53,11 +53,15 @@ def referral_timeline(client) -> list[TimelineEntry]:
         .select_related("referral__program", "referral__agency", "actor", "actor_organization")
         .order_by("-at", "-id")
     )
-    entries = []
-    for event in events:
-        html = render_to_string("referrals/_timeline_entry.html", {"event": event})
-        entries.append(TimelineEntry(at=event.at, kind="referral", html=html))
-    return entries
+    # Each entry's HTML is drawn when a page shows it (the client page shows the latest 15).
+    return [
+        TimelineEntry(
+            at=event.at,
+            kind="referral",
+            html=lazy_html("referrals/_timeline_entry.html", {"event": event}),
+        )
+        for event in events
+    ]
 
 
 def awaiting_response_panel(request) -> str:

@@ -20,6 +20,7 @@ def test_client_timeline_shows_referrals_and_every_status_change_with_its_note(
     login(client, personas.navigator_a)
     body = client.get(reverse("casework:client_detail", args=[client_a.pk])).content.decode()
     assert "referred the client to CalFresh application help" in body
+    assert '<span class="cb-timeline-referral">' in body  # drawn as HTML (lazily), not escaped
     assert "Appointment on Tuesday" in body
     assert referral.reference_code in body
     assert reverse("referrals:send", args=[client_a.pk]) in body
