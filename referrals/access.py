@@ -42,6 +42,33 @@ class ReferralSide(StrEnum):
     RECEIVER = "receiver"  # a member of the receiving agency
 
 
+def _granted(user, *, probe: bool = False) -> Q:
+    """The user holds ``view_referral`` on the row through guardian's referral tables."""
+    return granted_exists(
+        user=user,
+        perm="referrals.view_referral",
+        group_model=ReferralGroupObjectPermission,
+        user_model=ReferralUserObjectPermission,
+        probe=probe,
+    )
+
+
+def _received_open(to_agencies: Q) -> Q:
+    """Received by those agencies, not cancelled, under a consent active today that still
+    names the agency (an edit may have removed it): the window the database keeps on the row
+    (referrals.access_window), so the agency's referrals are read from one index, without a
+    probe of each one's consent."""
+    return (
+        to_agencies
+        & ~Q(status=ReferralStatus.CANCELLED)
+        & Q(AgencyAccessOpen(timezone.localdate()))
+    )
+
+
+def _to_agencies_of(user) -> Q:
+    return Q(InArray("agency_id", agencies_of(user).order_by().values("pk")))
+
+
 def referrals_visible_to(*, user) -> QuerySet[Referral]:
     """Referrals the user may open: sent by their center, or received by their agency under a
     consent that is still active and not cancelled.
@@ -52,22 +79,9 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
     indexes; the cost follows the user's own referrals, not the county's."""
     if not user.is_authenticated:
         return Referral.objects.none()
-    granted = granted_exists(
-        user=user,
-        perm="referrals.view_referral",
-        group_model=ReferralGroupObjectPermission,
-        user_model=ReferralUserObjectPermission,
-    )
-    agency_ok = (
-        Q(InArray("agency_id", agencies_of(user).order_by().values("pk")))
-        & ~Q(status=ReferralStatus.CANCELLED)
-        # The consent is active today and still names the agency (an edit may have removed
-        # it): the window the database keeps on the row (referrals.access_window), so the
-        # agency's referrals are read from one index, without a probe of each one's consent.
-        & Q(AgencyAccessOpen(timezone.localdate()))
-    )
     sender_ok = Q(InArray("sending_center_id", centers_of(user).order_by().values("pk")))
-    return Referral.objects.filter(granted).filter(sender_ok | agency_ok)
+    agency_ok = _received_open(_to_agencies_of(user))
+    return Referral.objects.filter(_granted(user)).filter(sender_ok | agency_ok)
 
 
 def referrals_received_by(*, user) -> QuerySet[Referral]:
@@ -80,22 +94,12 @@ def referrals_received_by(*, user) -> QuerySet[Referral]:
     ever received (the biggest agency's inbox: 32,895 index entries read for 7,366 rows)."""
     if not user.is_authenticated:
         return Referral.objects.none()
-    granted = granted_exists(
-        user=user,
-        perm="referrals.view_referral",
-        group_model=ReferralGroupObjectPermission,
-        user_model=ReferralUserObjectPermission,
-    )
-    to_agencies = Q(InArray("agency_id", agencies_of(user).order_by().values("pk")))
-    received = (
-        to_agencies
-        & ~Q(status=ReferralStatus.CANCELLED)
-        & Q(AgencyAccessOpen(timezone.localdate()))
-    )
+    to_agencies = _to_agencies_of(user)
+    received = _received_open(to_agencies)
     center_ids = list(centers_of(user).order_by().values_list("pk", flat=True))
     if center_ids:  # also a navigator: what their own center sent to their agency
         received |= to_agencies & Q(sending_center_id__in=center_ids)
-    return Referral.objects.filter(granted).filter(received)
+    return Referral.objects.filter(_granted(user)).filter(received)
 
 
 def referrals_sent_by(*, user, probe: bool = False) -> QuerySet[Referral]:
@@ -105,14 +109,7 @@ def referrals_sent_by(*, user, probe: bool = False) -> QuerySet[Referral]:
     for a walk that stops after a page (``casework.access.ProbeExists``)."""
     if not user.is_authenticated:
         return Referral.objects.none()
-    granted = granted_exists(
-        user=user,
-        perm="referrals.view_referral",
-        group_model=ReferralGroupObjectPermission,
-        user_model=ReferralUserObjectPermission,
-        probe=probe,
-    )
-    return Referral.objects.filter(granted).filter(
+    return Referral.objects.filter(_granted(user, probe=probe)).filter(
         sending_center_id__in=centers_of(user).order_by().values("pk")
     )
 
