@@ -428,7 +428,7 @@ def intake_answers(intake: IntakeInterview) -> list[Answer]:
     for name in INTAKE_QUESTIONS:
         f = IntakeInterview._meta.get_field(name)
         value = getattr(intake, name)
-        not_asked = value is None or value == ""
+        not_asked = _not_asked(value)
         label = str(FIELD_LABELS.get(name, f.verbose_name))
         shown = _("Not asked") if not_asked else _display(f, value, {})
         answers.append(
@@ -437,8 +437,13 @@ def intake_answers(intake: IntakeInterview) -> list[Answer]:
     return answers
 
 
-def _not_asked_count(intake) -> int:
-    return sum(1 for answer in intake.answers if answer.not_asked)
+def _not_asked(value) -> bool:
+    return value is None or value == ""
+
+
+def not_asked_count(intake: IntakeInterview) -> int:
+    """How many intake questions have no answer (``intake_answers``' "not asked" ones)."""
+    return sum(1 for name in INTAKE_QUESTIONS if _not_asked(getattr(intake, name)))
 
 
 def client_timeline(*, client: Client, data: dict) -> list[TimelineItem]:
@@ -450,7 +455,7 @@ def client_timeline(*, client: Client, data: dict) -> list[TimelineItem]:
     for intake in data["intakes"]:
         # Drawn only for the entries a page shows (the client page shows the latest 15).
         intake.answers = SimpleLazyObject(partial(intake_answers, intake))
-        intake.not_asked_count = SimpleLazyObject(partial(_not_asked_count, intake))
+        intake.not_asked_count = not_asked_count(intake)  # a number: plural forms need one
         items.append(TimelineItem(at=intake.created_at, kind="intake", obj=intake))
     for note in data["notes"]:
         items.append(TimelineItem(at=note.created_at, kind="note", obj=note))

@@ -50,6 +50,23 @@ def test_page_shows_profile_intake_consent_and_notes(client, personas, client_a)
     assert 'class="cb-not-asked">Not asked' in body
 
 
+def test_the_timeline_counts_unasked_questions_in_every_language(client, personas, client_a):
+    """The count of unasked questions (drawn without the answers) matches the answers, and
+    reads in each language's plural forms."""
+    from casework.selectors import intake_answers, not_asked_count
+
+    intake = client_a.intakes.latest("created_at")
+    unasked = sum(1 for answer in intake_answers(intake) if answer.not_asked)
+    assert unasked > 1 and not_asked_count(intake) == unasked
+    navigator = personas.navigator_a
+    for language in ("es", "vi", "pa", "hi", "en"):
+        type(navigator).objects.filter(pk=navigator.pk).update(language=language)
+        login(client, navigator)
+        response = client.get(_url(client_a))
+        assert response.status_code == 200, language
+    assert f"{unasked} questions not asked." in response.content.decode()
+
+
 def test_readable_changes_on_the_timeline(client, personas, client_a):
     intake = client_a.intakes.get()
     services.intake_update(
