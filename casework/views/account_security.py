@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 from django_ratelimit import UNSAFE
 
+from .. import services
 from ..security import rate_limit
 from ..two_factor import (
     DEVICE_NAME,
@@ -194,6 +195,16 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
         return {**super().get_context_data(**kwargs), "reset_minutes": reset_minutes()}
 
 
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password from the emailed link, saved by ``user_change_password`` with the
+    account's owner as actor (the link proved they own it): history, never the hash."""
+
+    def save(self, commit=True):
+        return services.user_change_password(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Sets the new password from the emailed link (valid once, for PASSWORD_RESET_TIMEOUT).
@@ -201,6 +212,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     lockout (django-axes) is lifted, since the link proved they own the account."""
 
     post_reset_login = False
+    form_class = SetPasswordForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

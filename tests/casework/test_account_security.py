@@ -244,6 +244,10 @@ def test_reset_by_email_sets_a_new_password(client, personas, settings):
     assert response.status_code == 302
     assert response.url == reverse("password_reset_complete")
     assert _sign_in(DjangoClient(), "nav_a", new).status_code == 302
+    # Through the user service: the account's history names its owner, and holds no hash.
+    latest = personas.navigator_a.history.latest()
+    assert latest.history_user == personas.navigator_a
+    assert not hasattr(latest, "password")
     # The link works once.
     again = client.get(path, follow=True)
     assert "This link no longer works" in again.content.decode()
