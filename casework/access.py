@@ -268,13 +268,6 @@ def agencies_of(user) -> QuerySet[Organization]:
     )
 
 
-def is_program_manager(user) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, role=Role.PROGRAM_MANAGER).exists()
-    )
-
-
 def group_of(organization: Organization) -> Group:
     return organization.group
 
@@ -327,7 +320,7 @@ def agencies_for_request(request) -> list[Organization]:
 
 
 def is_program_manager_for_request(request) -> bool:
-    """``is_program_manager(request.user)``, from the request's memberships."""
+    """The user is a program manager (of any organization), from the request's memberships."""
     return any(role == Role.PROGRAM_MANAGER for _org, role in memberships_for_request(request))
 
 

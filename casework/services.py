@@ -28,11 +28,18 @@ from .signals import consent_changed, consent_revoked
 from .validation import consent_expiry_problem, date_bounds, date_range_message, text_problem
 
 
-def _save_as(instance, actor, **kwargs) -> None:
-    """Save so that django-simple-history records ``actor`` as the one who made the change."""
+def save_as(instance, actor, **kwargs) -> None:
+    """Validate and save so that django-simple-history records ``actor`` as the one who made
+    the change (every app's services use it)."""
     instance._history_user = actor
     instance.full_clean()
     instance.save(**kwargs)
+
+
+def delete_as(instance, actor) -> None:
+    """Delete so that django-simple-history records ``actor`` as the one who deleted it."""
+    instance._history_user = actor
+    instance.delete()
 
 
 # Organizations and memberships ------------------------------------------------------------
@@ -84,7 +91,7 @@ def organization_update(
         raise ValidationError({"kind": problem})
     for name, value in fields.items():
         setattr(organization, name, value)
-    _save_as(organization, actor)
+    save_as(organization, actor)
     group_name = f"org:{organization.slug}"
     if organization.group.name != group_name:
         organization.group.name = group_name
@@ -129,7 +136,7 @@ def membership_create(
     membership = Membership.objects.filter(user=user, organization=organization).first()
     membership = membership or Membership(user=user, organization=organization)
     membership.role = role
-    _save_as(membership, actor)
+    save_as(membership, actor)
     sync_organization_groups(user=user)
     return membership
 
@@ -142,7 +149,7 @@ def membership_update(*, actor: User | None, membership: Membership, **fields) -
     for name, value in fields.items():
         setattr(old, name, value)
     before_user = Membership.objects.get(pk=membership.pk).user
-    _save_as(old, actor)
+    save_as(old, actor)
     for user in {before_user, old.user}:
         sync_organization_groups(user=user)
     return old
@@ -168,7 +175,7 @@ def user_create(*, actor: User | None, username: str, password: str | None, **fi
     if password is not None:
         validate_password(password, user)
     user.set_password(password)
-    _save_as(user, actor)
+    save_as(user, actor)
     return user
 
 
@@ -184,7 +191,7 @@ def user_update(
     user = User.objects.select_for_update().get(pk=user.pk)
     for name, value in fields.items():
         setattr(user, name, value)
-    _save_as(user, actor)
+    save_as(user, actor)
     if user_permissions is not None:
         user.user_permissions.set(user_permissions)  # history with the actor (m2m_fields)
     return user
@@ -230,7 +237,7 @@ def client_create(*, actor: User, center: Organization, **fields) -> Client:
     if center.kind != OrganizationKind.COMMUNITY_CENTER:
         raise ValidationError(_("Clients belong to a community center."))
     client = Client(center=center, created_by=actor, **fields)
-    _save_as(client, actor)
+    save_as(client, actor)
     grant_client_to_center(client=client, center=center)
     return client
 
@@ -242,7 +249,7 @@ def client_update(*, actor: User, client: Client, **fields) -> Client:
     old_center = client.center
     for name, value in fields.items():
         setattr(client, name, value)
-    _save_as(client, actor)
+    save_as(client, actor)
     if client.center_id != old_center.pk:
         revoke_client_from_center(client=client, center=old_center)
         grant_client_to_center(client=client, center=client.center)
@@ -252,7 +259,7 @@ def client_update(*, actor: User, client: Client, **fields) -> Client:
 @transaction.atomic
 def household_member_add(*, actor: User, client: Client, **fields) -> HouseholdMember:
     member = HouseholdMember(client=client, **fields)
-    _save_as(member, actor)
+    save_as(member, actor)
     return member
 
 
@@ -260,7 +267,7 @@ def household_member_add(*, actor: User, client: Client, **fields) -> HouseholdM
 def household_member_update(*, actor: User, member: HouseholdMember, **fields) -> HouseholdMember:
     for name, value in fields.items():
         setattr(member, name, value)
-    _save_as(member, actor)
+    save_as(member, actor)
     return member
 
 
@@ -291,7 +298,7 @@ def note_add(*, actor: User, client: Client, body: str) -> Note:
 def intake_create(*, actor: User, client: Client, **fields) -> IntakeInterview:
     fields.setdefault("navigator", actor)
     intake = IntakeInterview(client=client, **fields)
-    _save_as(intake, actor)
+    save_as(intake, actor)
     return intake
 
 
@@ -300,7 +307,7 @@ def intake_update(*, actor: User, intake: IntakeInterview, **fields) -> IntakeIn
     intake = IntakeInterview.objects.select_for_update().get(pk=intake.pk)
     for name, value in fields.items():
         setattr(intake, name, value)
-    _save_as(intake, actor)
+    save_as(intake, actor)
     return intake
 
 
@@ -337,7 +344,7 @@ def consent_record(
         expires_on=expires_on,
         recorded_by=actor,
     )
-    _save_as(consent, actor)
+    save_as(consent, actor)
     consent.recipients.set(recipients)
     return consent
 
@@ -370,7 +377,7 @@ def consent_update(
     consent.method = method or consent.method
     consent.given_on = given_on
     consent.expires_on = expires_on
-    _save_as(consent, actor)
+    save_as(consent, actor)
     consent.recipients.set(recipients)
     consent_changed.send(
         sender=Consent,
@@ -413,7 +420,7 @@ def consent_revoke(*, actor: User, consent: Consent, note: str = "") -> Consent:
     if problem:
         raise ValidationError({"note": problem})
     consent.revocation_note = note
-    _save_as(consent, actor)
+    save_as(consent, actor)
     # Referrals listen and end the agencies' access in this same transaction.
     consent_revoked.send(sender=Consent, consent=consent, actor=actor)
     return consent

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.access import is_program_manager
+from casework.access import is_program_manager_for_request
 from casework.cache import cache_call
 from casework.security import rate_limit
 
@@ -31,7 +31,7 @@ def manager_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_program_manager(request.user):
+        if not is_program_manager_for_request(request):
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -2,14 +2,15 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from ..access import agencies_of, centers_for_request, is_program_manager
+from ..access import agencies_for_request, centers_for_request, is_program_manager_for_request
 from ..panels import render_dashboard_panels
 from ..selectors import clients_recent_for, clients_without_intake
 
 # Where users who are not navigators start; the apps that own these pages may not exist yet.
+# Each asks the request's memberships (read once per request, as the navigation does).
 OTHER_HOMES = [
-    (lambda user: agencies_of(user).exists(), "referrals:inbox"),
-    (is_program_manager, "reports:dashboard"),
+    (lambda request: bool(agencies_for_request(request)), "referrals:inbox"),
+    (is_program_manager_for_request, "reports:dashboard"),
 ]
 
 
@@ -32,13 +33,13 @@ def _admin_links(request) -> list[dict]:
     return links
 
 
-def _home_for(user) -> str | None:
+def _home_for(request) -> str | None:
     for applies, url_name in OTHER_HOMES:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        if applies(user):
+        if applies(request):
             return url
     return None
 
@@ -47,7 +48,7 @@ def dashboard(request):
     """A navigator's start page; partners and managers go to their own start page."""
     centers = centers_for_request(request)
     if not centers:
-        home = _home_for(request.user)
+        home = _home_for(request)
         if home:
             return redirect(home)
         return render(

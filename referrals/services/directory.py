@@ -2,15 +2,17 @@
 where, eligibility rule sets and their criteria, poverty guidelines, and the HSDS publishing
 switch. Keyword-only, ``actor=``, one transaction each; the history names the actor.
 
-Each save validates the row (``full_clean``) as ``casework.services`` does, so a caller other
-than the admin's forms (which run the same ``clean()``) cannot store what the admin refuses.
+Each save validates the row (``full_clean``, in ``casework.services.save_as``), so a caller
+other than the admin's forms (which run the same ``clean()``) cannot store what the admin
+refuses.
 """
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.db import transaction
 
 from casework.models import User
+from casework.services import delete_as, save_as
 from referrals.models import (
     Criterion,
     DirectoryPublishing,
@@ -21,21 +23,10 @@ from referrals.models import (
 )
 
 
-def _save_as(instance: models.Model, actor: User | None) -> None:
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save()
-
-
-def _delete_as(instance: models.Model, actor: User | None) -> None:
-    instance._history_user = actor
-    instance.delete()
-
-
 @transaction.atomic
 def location_save(*, actor: User | None, location: Location) -> Location:
     """Saves a new or changed location."""
-    _save_as(location, actor)
+    save_as(location, actor)
     return location
 
 
@@ -43,28 +34,28 @@ def location_save(*, actor: User | None, location: Location) -> Location:
 def location_delete(*, actor: User | None, location: Location) -> None:
     """Deletes a location; the programs offered there lose the link (each with history)."""
     for link in ServiceAtLocation.objects.filter(location=location):
-        _delete_as(link, actor)
-    _delete_as(location, actor)
+        delete_as(link, actor)
+    delete_as(location, actor)
 
 
 @transaction.atomic
 def service_at_location_save(*, actor: User | None, link: ServiceAtLocation) -> ServiceAtLocation:
     """Offers a program at a location (or moves the link to another location)."""
-    _save_as(link, actor)
+    save_as(link, actor)
     return link
 
 
 @transaction.atomic
 def service_at_location_delete(*, actor: User | None, link: ServiceAtLocation) -> None:
     """The program is no longer offered at that location."""
-    _delete_as(link, actor)
+    delete_as(link, actor)
 
 
 @transaction.atomic
 def rule_set_save(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
     """Saves a rule set; ``RuleSet.clean`` refuses dates that overlap another approved rule set
     of the program, and a guideline year that is not loaded."""
-    _save_as(rule_set, actor)
+    save_as(rule_set, actor)
     return rule_set
 
 
@@ -72,32 +63,32 @@ def rule_set_save(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
 def rule_set_delete(*, actor: User | None, rule_set: RuleSet) -> None:
     """Deletes a rule set and its criteria (each criterion's deletion with history)."""
     for criterion in rule_set.criteria.all():
-        _delete_as(criterion, actor)
-    _delete_as(rule_set, actor)
+        delete_as(criterion, actor)
+    delete_as(rule_set, actor)
 
 
 @transaction.atomic
 def criterion_save(*, actor: User | None, criterion: Criterion) -> Criterion:
     """Saves a criterion of a saved rule set; ``Criterion.clean`` checks the fact, operator and
     value against the fact catalogue and that a needed poverty guideline is loaded."""
-    _save_as(criterion, actor)
+    save_as(criterion, actor)
     return criterion
 
 
 @transaction.atomic
 def criterion_delete(*, actor: User | None, criterion: Criterion) -> None:
-    _delete_as(criterion, actor)
+    delete_as(criterion, actor)
 
 
 @transaction.atomic
 def poverty_guideline_save(*, actor: User | None, guideline: PovertyGuideline) -> PovertyGuideline:
-    _save_as(guideline, actor)
+    save_as(guideline, actor)
     return guideline
 
 
 @transaction.atomic
 def poverty_guideline_delete(*, actor: User | None, guideline: PovertyGuideline) -> None:
-    _delete_as(guideline, actor)
+    delete_as(guideline, actor)
 
 
 @transaction.atomic
@@ -106,5 +97,5 @@ def directory_publishing_set(*, actor: User | None, hsds_api_public: bool) -> Di
     publishing = DirectoryPublishing.objects.select_for_update().filter(pk=1).first()
     publishing = publishing or DirectoryPublishing(pk=1)
     publishing.hsds_api_public = hsds_api_public
-    _save_as(publishing, actor)
+    save_as(publishing, actor)
     return publishing

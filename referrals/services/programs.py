@@ -31,6 +31,7 @@ from referrals.models import PacketStatus, Program, Referral, ServiceAtLocation
 from referrals.models.referral import OPEN_STATUSES
 
 from . import notifications
+from .directory import rule_set_delete, service_at_location_delete
 
 # Recorded as the history's change reason on each referral that moved with its program.
 MOVED_WITH_PROGRAM = "moved with its program"
@@ -59,8 +60,6 @@ def program_save(*, actor: User | None, program: Program) -> Program:
 def program_delete(*, actor: User | None, program: Program) -> None:
     """Deletes a program that no referral refers to (referrals protect their program), with
     its location links and rule sets (each deletion with history naming ``actor``)."""
-    from .directory import rule_set_delete, service_at_location_delete
-
     for link in ServiceAtLocation.objects.filter(program=program):
         service_at_location_delete(actor=actor, link=link)
     for rule_set in program.rule_sets.all():
