@@ -11,7 +11,8 @@ template loader and docs/deploy.md's PostgreSQL settings (bench/pgsettings.py) a
 production, and for each page prints the median and p90 wall time, the time spent waiting for
 SQL, the rest (Python: views, forms, templates), the number of queries and the HTML size.
 ``--profile NAME`` prints cProfile's top functions for that page, ``--sql NAME`` its queries,
-slowest first.
+slowest first, ``--plan NAME`` PostgreSQL's planning and execution time of each of its reads
+(EXPLAIN ANALYZE), planning first: a query PostgreSQL takes longer to plan than to run.
 
 The county database must exist (make bench-county). Nothing is written: only GETs.
 """
@@ -62,6 +63,11 @@ def main() -> int:
     parser.add_argument(
         "--sql", metavar="NAME", help="print this page's queries, slowest first, with times"
     )
+    parser.add_argument(
+        "--plan",
+        metavar="NAME",
+        help="print the planning and execution time of this page's reads (EXPLAIN ANALYZE)",
+    )
     args = parser.parse_args()
 
     import django
@@ -86,7 +92,7 @@ def main() -> int:
             took = time.perf_counter() - start
             sql["seconds"] += took
             sql["count"] += 1
-            sql["log"].append((took, query))
+            sql["log"].append((took, query, params))
 
     def browser(username: str) -> Client:
         b = Client()
@@ -118,7 +124,7 @@ def main() -> int:
         ("reports CSV", manager, "/reports/export.csv"),
         ("login form", Client(), "/login/"),
     ]
-    for chosen in (args.profile, args.sql):
+    for chosen in (args.profile, args.sql, args.plan):
         if chosen and chosen not in {name for name, _, _ in pages}:
             print(f"No page named {chosen!r}.", file=sys.stderr)
             return 2
@@ -146,8 +152,10 @@ def main() -> int:
                 f"{(wall - sql_s) * 1000:7.1f}ms {sql['count']:8} {size:7.1f}"
             )
             if name == args.sql:
-                for took, query in sorted(sql["log"], key=lambda q: q[0], reverse=True):
+                for took, query, _params in sorted(sql["log"], key=lambda q: q[0], reverse=True):
                     print(f"  {took * 1000:7.1f}ms  {' '.join(query.split())[:600]}")
+            if name == args.plan:
+                print_plans(connection, sql["log"])
             if name == args.profile:
                 profile = cProfile.Profile()
                 profile.enable()
@@ -159,6 +167,22 @@ def main() -> int:
                 stats.print_stats(f"^{ROOT}/(?!\\.venv)", 40)  # the project's own functions
                 stats.sort_stats("tottime").print_stats(30)
     return 0
+
+
+def print_plans(connection, log) -> None:
+    """Planning and execution time of each read in ``log`` (PostgreSQL's own figures)."""
+    rows = []
+    with connection.cursor() as cursor:
+        for _took, query, params in log:
+            if not query.lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, params)
+            plan = cursor.fetchone()[0]
+            plan = plan[0] if isinstance(plan, list) else plan
+            rows.append((plan["Planning Time"], plan["Execution Time"], query))
+    print(f"  {'planning':>9} {'execution':>9}")
+    for planning, execution, query in sorted(rows, reverse=True):
+        print(f"  {planning:7.2f}ms {execution:8.2f}ms  {' '.join(query.split())[:300]}")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,12 @@ rows ``get_objects_for_user(..., accept_global_perms=False, with_superuser=False
 (tests/casework/test_visibility_same_rows.py keeps that formulation as the reference).
 """
 
+from contextlib import contextmanager
 from enum import IntEnum
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
@@ -136,6 +138,32 @@ class ProbeExists(Exists):
         return self.as_sql(
             compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra_context
         )
+
+
+@contextmanager
+def joins_in_written_order():
+    """Queries run inside are planned with their joins in the order written: for a row fetched
+    by a unique key with its related rows (``select_related``), which PostgreSQL otherwise
+    plans by trying every order of the joins. The referral page's query with its seven related
+    tables took 5 ms to plan and 0.4 ms to run; in written order, 0.9 ms to plan.
+
+    ``join_collapse_limit`` is set for the transaction only (``SET LOCAL``, inside ``atomic``)
+    and put back on leaving when an outer transaction goes on. Other databases: a no-op."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('join_collapse_limit'), "
+                "set_config('join_collapse_limit', '1', true)"
+            )
+            previous = cursor.fetchone()[0]
+        yield
+        if not outermost:  # the outer transaction's other queries keep their planning
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('join_collapse_limit', %s, true)", [previous])
 
 
 def granted_exists(

@@ -18,7 +18,15 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from casework.access import InArray, agencies_of, centers_of, granted_exists
+from casework.access import (
+    InArray,
+    agencies_for_request,
+    agencies_of,
+    centers_for_request,
+    centers_of,
+    granted_exists,
+    joins_in_written_order,
+)
 from casework.audit import access_log_append
 from casework.models.accesslog import AccessAction
 
@@ -124,11 +132,14 @@ def get_referral_or_404(*, user, pk=None, reference_code=None) -> Referral:
             # A NUL byte cannot reach PostgreSQL (it would raise, a 500): no such referral.
             if "\x00" in code or len(code) > REFERENCE_CODE_MAX:
                 raise Http404
-            referral = qs.filter(reference_code=code).first()
+            qs = qs.filter(reference_code=code)
         else:
-            referral = qs.filter(pk=int(pk)).first()
+            qs = qs.filter(pk=int(pk))
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+    # One row by a unique key: the referral first, then each related row by its key.
+    with joins_in_written_order():
+        referral = qs.first()
     if referral is None:
         raise Http404
     return referral
@@ -139,6 +150,16 @@ def referral_side(*, user, referral: Referral) -> ReferralSide:
     if centers_of(user).filter(pk=referral.sending_center_id).exists():
         return ReferralSide.SENDER
     if agencies_of(user).filter(pk=referral.agency_id).exists():
+        return ReferralSide.RECEIVER
+    return ReferralSide.NONE
+
+
+def referral_side_for_request(request, referral: Referral) -> ReferralSide:
+    """``referral_side`` for the request's user, from the memberships the request has read
+    (no query)."""
+    if any(center.pk == referral.sending_center_id for center in centers_for_request(request)):
+        return ReferralSide.SENDER
+    if any(agency.pk == referral.agency_id for agency in agencies_for_request(request)):
         return ReferralSide.RECEIVER
     return ReferralSide.NONE
 
@@ -232,9 +253,9 @@ def _log_referral_read(
     )
 
 
-def _referral_and_side(user, code) -> tuple[Referral, ReferralSide]:
-    referral = get_referral_or_404(user=user, reference_code=code)
-    side = referral_side(user=user, referral=referral)
+def _referral_and_side(request, code) -> tuple[Referral, ReferralSide]:
+    referral = get_referral_or_404(user=request.user, reference_code=code)
+    side = referral_side_for_request(request, referral)
     if side == ReferralSide.NONE:
         raise Http404
     return referral, side
@@ -249,7 +270,7 @@ def referral_for_read(
     RECORD, a ``view``. A surface that presents the client its own way (the API) passes
     ``present_to_agency(referral) -> (presented, field keys)``: for the agency it replaces PAGE's
     disclosure, and the keys it returns are the ones logged."""
-    referral, side = _referral_and_side(request.user, code)
+    referral, side = _referral_and_side(request, code)
     disclosure, presented, fields, action = None, None, (), None
     if side == ReferralSide.RECEIVER:
         if present_to_agency is not None:
@@ -271,7 +292,7 @@ def referral_for_write(request, code) -> tuple[Referral, ReferralSide]:
     """The referral and the writer's side, for a request that only changes it (a message
     posted): 404 like ``referral_for_read``, and no access-log row, since the change is recorded
     with its author and a page that then shows the referral logs its own read."""
-    return _referral_and_side(request.user, code)
+    return _referral_and_side(request, code)
 
 
 def referral_disclosed_to_link(*, link) -> Disclosure:
@@ -321,7 +342,7 @@ def packet_copy_for_read(request, code, copy: str):
     ``download`` row (for the agency, listing what the packet disclosed). 404 unless the packet
     is ready and stored, and to the agency for the client's copy: that one is the navigator's to
     hand over (in the client's language, a demographic, and not limited to the consent)."""
-    referral, side = _referral_and_side(request.user, code)
+    referral, side = _referral_and_side(request, code)
     receiver = side == ReferralSide.RECEIVER
     if copy not in PACKET_COPIES or referral.packet_status != PacketStatus.READY:
         raise Http404

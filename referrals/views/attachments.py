@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from referrals.access import ReferralSide, document_for_read, get_referral_or_404, referral_side
+from referrals.access import (
+    ReferralSide,
+    document_for_read,
+    get_referral_or_404,
+    referral_side_for_request,
+)
 from referrals.attachments import (
     DocumentError,
     document_open,
@@ -36,7 +41,7 @@ class DocumentForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def documents(request, code):
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side(user=request.user, referral=referral)
+    side = referral_side_for_request(request, referral)
     if side == ReferralSide.NONE:
         raise Http404
     allowed = documents_allowed(referral=referral)
