@@ -121,3 +121,37 @@ def test_the_walk_is_chosen_only_when_it_visits_few_rows(db, monkeypatch, total,
 
     monkeypatch.setattr(selectors, "_clients_in_county", lambda: 200_000.0)
     assert selectors._name_walk_pays(total=total, page_number=page, per_page=25) is walk
+
+
+def test_a_name_search_page_brings_its_total_in_the_same_query(personas):
+    """The page's query also counts the matches (a window count): one query where the
+    paginator used to count first; the pages and the total are those of Django's paginator,
+    including a page past the end (the last page) and a page that is not a number (the
+    first)."""
+    from django.core.paginator import Paginator
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.access import clients_visible_to
+    from casework.selectors import _name_paginator
+
+    for i in range(7):
+        ClientFactory(center=personas.center_a, legal_first_name="Rosa", legal_last_name=f"M{i}")
+    ClientFactory(center=personas.center_b, legal_first_name="Rosa", legal_last_name="B")
+    user = personas.navigator_a
+    searched = _name_paginator(clients_visible_to(user=user), "rosa", 3)
+    plain = Paginator(searched.object_list, 3)
+    for number in (1, 2, 3, 4, "x", None):
+        windowed = _name_paginator(clients_visible_to(user=user), "rosa", 3)
+        with CaptureQueriesContext(connection) as queries:
+            page = windowed.get_page(number)
+            rows = [c.pk for c in page.object_list]
+        expected = plain.get_page(number)
+        assert rows == [c.pk for c in expected.object_list]
+        assert (page.number, windowed.count, windowed.num_pages) == (expected.number, 7, 3)
+        # Past the end: the count, then the last page; otherwise the page alone.
+        assert len(queries) == (3 if number == 4 else 1), [q["sql"] for q in queries]
+    nothing = _name_paginator(clients_visible_to(user=user), "zzyzx", 3)
+    with CaptureQueriesContext(connection) as queries:
+        page = nothing.get_page(1)
+        assert (list(page.object_list), nothing.count, page.number) == ([], 0, 1)
+    assert len(queries) == 1
