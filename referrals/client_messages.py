@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
 
 from casework import jobs
+from casework.access import joins_in_written_order
 from casework.models import Client, User
 
 from .models import (
@@ -309,9 +310,10 @@ def client_message_deliver(message_id: int, *, now=None) -> str:
     now = now or timezone.now()
     if not _claim(message_id, now):
         return ""
-    message = ClientMessage.objects.select_related(
-        "referral__program", "referral__agency", "referral__sent_by", "referral__sending_center"
-    ).get(pk=message_id)
+    with joins_in_written_order():
+        message = ClientMessage.objects.select_related(
+            "referral__program", "referral__agency", "referral__sent_by", "referral__sending_center"
+        ).get(pk=message_id)
     referral = message.referral
     preference = ContactPreference.objects.filter(client_id=message.client_id).first()
     if (

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.access import joins_in_written_order
 from casework.models import Consent, User
 
 from .models import Referral, ReferralLink
@@ -142,18 +143,19 @@ def referral_link_resolve(*, code: str, token: str, now=None) -> ReferralLink:
     code, token = str(code), str(token)
     if not token or len(token) > TOKEN_MAX_LENGTH or "\x00" in token or "\x00" in code:
         raise LinkError(LinkProblem.UNKNOWN)
-    link = (
-        ReferralLink.objects.select_related(
-            "referral__client",
-            "referral__program",
-            "referral__agency",
-            "referral__sending_center",
-            "referral__sent_by",
-            "referral__consent",
+    with joins_in_written_order():  # the link by its token, then each related row by its key
+        link = (
+            ReferralLink.objects.select_related(
+                "referral__client",
+                "referral__program",
+                "referral__agency",
+                "referral__sending_center",
+                "referral__sent_by",
+                "referral__consent",
+            )
+            .filter(token_hash=_hash(token), referral__reference_code=code)
+            .first()
         )
-        .filter(token_hash=_hash(token), referral__reference_code=code)
-        .first()
-    )
     if link is None:
         raise LinkError(LinkProblem.UNKNOWN)
     problem = link_problem(link=link, referral=link.referral, now=now)

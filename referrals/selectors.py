@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from casework.access import joins_in_written_order
 from casework.models import AccessLogEntry, Client
 from casework.models.accesslog import AccessAction
 
@@ -85,7 +86,8 @@ def paginate_ids_first(queryset, *, page_number, per_page: int, count: int, join
         page_number
     )
     ids = list(page.object_list)
-    rows = Referral.objects.select_related(*joins).in_bulk(ids)
+    with joins_in_written_order():  # rows by their keys: no join order to search for
+        rows = Referral.objects.select_related(*joins).in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 
@@ -131,19 +133,12 @@ def referrals_awaiting_response(*, user, centers, limit: int = 20) -> list[Refer
 
 
 def referrals_of_client(*, user, client: Client) -> list[Referral]:
-    """A client's referrals the user may see, with every status change (for the timeline)."""
+    """A client's referrals the user may see, newest first, with their program and agency (the
+    client page's referral panel and header; the timeline reads the status changes itself)."""
     return list(
         referrals_visible_to(user=user)
         .filter(client=client)
-        .select_related("program", "agency", "sent_by")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=ReferralEvent.objects.select_related(
-                    "actor", "actor_organization"
-                ).order_by("at", "id"),
-            )
-        )
+        .select_related("program", "agency")
         .order_by("-created_at")
     )
 

@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework import jobs
+from casework.access import joins_in_written_order
 from referrals.models import PacketStatus, Referral
 
 from .tasks import packet_render_task
@@ -115,9 +116,10 @@ def packet_build(*, referral: Referral) -> RenderedPacket:
 
 
 def _load(referral_id: int) -> Referral:
-    return Referral.objects.select_related(
-        "client", "program", "agency", "sending_center", "sent_by", "consent", "intake"
-    ).get(pk=referral_id)
+    with joins_in_written_order():  # 11 ms of planning for a row by its key otherwise
+        return Referral.objects.select_related(
+            "client", "program", "agency", "sending_center", "sent_by", "consent", "intake"
+        ).get(pk=referral_id)
 
 
 def packet_render(*, referral_id: int) -> bool:

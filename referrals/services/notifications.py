@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from casework import jobs
+from casework.access import joins_in_written_order
 from casework.models import Membership, Organization, Role
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 
@@ -98,11 +99,12 @@ def _referral_context(referral: Referral) -> dict:
 
 
 def _load(referral_id: int) -> Referral | None:
-    return (
-        Referral.objects.select_related("program", "agency", "sending_center", "sent_by")
-        .filter(pk=referral_id)
-        .first()
-    )
+    with joins_in_written_order():  # one row by its key, then each related row by its key
+        return (
+            Referral.objects.select_related("program", "agency", "sending_center", "sent_by")
+            .filter(pk=referral_id)
+            .first()
+        )
 
 
 def _new_referral_recipients(referral: Referral) -> list[Recipient]:
@@ -141,18 +143,19 @@ def notify_new_referral(referral_id: int) -> int:
 
 def notify_status_change(event_id: int) -> int:
     """Tells the navigator who sent the referral; a cancellation is told to the agency."""
-    event = (
-        ReferralEvent.objects.select_related(
-            "actor",
-            "actor_organization",
-            "referral__program",
-            "referral__agency",
-            "referral__sending_center",
-            "referral__sent_by",
+    with joins_in_written_order():  # 8 ms of planning for a row by its key otherwise
+        event = (
+            ReferralEvent.objects.select_related(
+                "actor",
+                "actor_organization",
+                "referral__program",
+                "referral__agency",
+                "referral__sending_center",
+                "referral__sent_by",
+            )
+            .filter(pk=event_id)
+            .first()
         )
-        .filter(pk=event_id)
-        .first()
-    )
     if event is None:
         return 0
     referral = event.referral
@@ -198,18 +201,19 @@ def notify_message_added(message_id: int) -> int:
     from referrals.conversation import message_recipients
     from referrals.models import ReferralMessage
 
-    message = (
-        ReferralMessage.objects.select_related(
-            "author",
-            "author_organization",
-            "referral__program",
-            "referral__agency",
-            "referral__sending_center",
-            "referral__sent_by",
+    with joins_in_written_order():
+        message = (
+            ReferralMessage.objects.select_related(
+                "author",
+                "author_organization",
+                "referral__program",
+                "referral__agency",
+                "referral__sending_center",
+                "referral__sent_by",
+            )
+            .filter(pk=message_id)
+            .first()
         )
-        .filter(pk=message_id)
-        .first()
-    )
     if message is None:
         return 0
     context = {
