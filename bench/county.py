@@ -695,6 +695,7 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
 
     from casework.models import Client, Consent, IntakeInterview
     from casework.models.intake import Need
+    from casework import intake_flag
     from referrals import access_window
     from referrals.models import Referral
 
@@ -800,6 +801,9 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
             needs = ["food", "health", "housing", "digital_access", "jobs", "legal"]
             assert set(needs) <= set(Need.values)
             cursor.execute(INTAKES_SQL, {"after": after, "needs": needs})
+        # Triggers are off during a bulk load: each client's intake flag afterwards.
+        cursor.execute(f"{intake_flag.BACKFILL_SQL} WHERE c.id > %(after)s", {"after": after})
+        cursor.execute("ANALYZE casework_client")
         with bulk_load(cursor, "casework_consent", enabled=bulk):
             cursor.execute(CONSENTS_SQL, {"after": after})
         client_ct = ContentType.objects.get_for_model(Client)

@@ -62,6 +62,12 @@ def test_county_seed_makes_what_the_product_makes(county_personas):
             """
         )
         assert cursor.fetchone()[0] == 0
+        # Each client's kept intake flag (casework.intake_flag) says whether it has one.
+        cursor.execute(
+            "SELECT count(*) FROM casework_client c WHERE c.has_intake <> EXISTS "
+            "(SELECT 1 FROM casework_intakeinterview i WHERE i.client_id = c.id)"
+        )
+        assert cursor.fetchone()[0] == 0
     assert ReferralEvent.objects.values("referral").distinct().count() == sizes.referrals
     assert Referral.history.count() == ReferralEvent.objects.count()
 
