@@ -693,9 +693,9 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
+    from casework import intake_flag
     from casework.models import Client, Consent, IntakeInterview
     from casework.models.intake import Need
-    from casework import intake_flag
     from referrals import access_window
     from referrals.models import Referral
 
