@@ -274,11 +274,15 @@ def memberships_of(user) -> QuerySet[Membership]:
 
 
 def organizations_of(user, *, kind: str | None = None, roles=None) -> QuerySet[Organization]:
-    qs = Organization.objects.filter(memberships__user=user, is_active=True)
+    """Active organizations where the user is a member, of ``kind``, in one of ``roles``: the
+    user's own membership has the role (one join; a second ``filter()`` on the memberships
+    would ask whether anyone there has it)."""
+    membership = Q(memberships__user=user)
+    if roles:
+        membership &= Q(memberships__role__in=roles)
+    qs = Organization.objects.filter(membership, is_active=True)
     if kind:
         qs = qs.filter(kind=kind)
-    if roles:
-        qs = qs.filter(memberships__role__in=roles)
     return qs.distinct()
 
 
