@@ -16,6 +16,7 @@ rows ``get_objects_for_user(..., accept_global_perms=False, with_superuser=False
 """
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import IntEnum
 
 from django.contrib.auth import get_user_model
@@ -99,16 +100,55 @@ def grant_keys_query(user, perm: str) -> QuerySet:
     return groups.union(permissions, all=True)
 
 
+# What a request has read about its user's access (grant keys, center and agency ids), kept
+# for that request only: a page asks several visibility questions, and each re-read the same
+# rows, compiled them into its SQL as sub-queries and made PostgreSQL plan them again. Set by
+# AccessMemoMiddleware around each request; outside a request (jobs, shell, services called
+# directly) nothing is kept. Any write to memberships, organizations or a user's groups
+# empties it (``forget_access_memo``, connected in casework.apps), so a request that changes
+# them reads them again.
+_access_memo: ContextVar[dict | None] = ContextVar("casework_access_memo", default=None)
+
+
+@contextmanager
+def access_memo_scope():
+    token = _access_memo.set({})
+    try:
+        yield
+    finally:
+        _access_memo.reset(token)
+
+
+def forget_access_memo(**_signal_kwargs) -> None:
+    memo = _access_memo.get()
+    if memo:
+        memo.clear()
+
+
+def _memoized(key: tuple, compute):
+    memo = _access_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _grant_keys(user, perm: str) -> tuple[list[int], list[int]]:
-    """The user's group ids and the permission's ids, read now, in one query.
+    """The user's group ids and the permission's ids, read now, in one query (once per
+    request).
 
     Written into the visibility query as values rather than sub-queries, they let PostgreSQL
     estimate it: with sub-queries it guessed a center's 20,000 grants at 24 rows and walked
     them one by one (a name search: 320 ms instead of 40)."""
-    group_ids, permission_ids = [], []
-    for kind, pk in grant_keys_query(user, perm):
-        (group_ids if kind == "g" else permission_ids).append(pk)
-    return sorted(group_ids), sorted(permission_ids)
+
+    def read():
+        group_ids, permission_ids = [], []
+        for kind, pk in grant_keys_query(user, perm):
+            (group_ids if kind == "g" else permission_ids).append(pk)
+        return sorted(group_ids), sorted(permission_ids)
+
+    return _memoized(("grant_keys", user.pk, perm), read)
 
 
 def granted_ids(*, user, perm: str, group_model, user_model) -> QuerySet:
@@ -286,18 +326,62 @@ def organizations_of(user, *, kind: str | None = None, roles=None) -> QuerySet[O
     return qs.distinct()
 
 
+# Who works for a center, and for an agency: the kind of organization and the user's roles.
+_CENTER_WORK = (OrganizationKind.COMMUNITY_CENTER, (Role.NAVIGATOR, Role.ORG_ADMIN))
+_AGENCY_WORK = (OrganizationKind.PARTNER_AGENCY, (Role.PARTNER_STAFF, Role.ORG_ADMIN))
+
+
 def centers_of(user) -> QuerySet[Organization]:
     """Community centers where the user works as navigator or organization admin."""
-    return organizations_of(
-        user, kind=OrganizationKind.COMMUNITY_CENTER, roles=[Role.NAVIGATOR, Role.ORG_ADMIN]
-    )
+    kind, roles = _CENTER_WORK
+    return organizations_of(user, kind=kind, roles=roles)
 
 
 def agencies_of(user) -> QuerySet[Organization]:
     """Partner agencies where the user is partner staff or organization admin."""
-    return organizations_of(
-        user, kind=OrganizationKind.PARTNER_AGENCY, roles=[Role.PARTNER_STAFF, Role.ORG_ADMIN]
+    kind, roles = _AGENCY_WORK
+    return organizations_of(user, kind=kind, roles=roles)
+
+
+def _memberships_of_user(user) -> list[tuple[Organization, str]]:
+    """The user's memberships as (organization, role), one query (once per request)."""
+    return _memoized(
+        ("memberships", user.pk), lambda: [(m.organization, m.role) for m in memberships_of(user)]
     )
+
+
+def _organizations_in(memberships, *, kind: str, roles) -> list[Organization]:
+    """``organizations_of(..., kind=, roles=)`` read from memberships, by name."""
+    found = {
+        org.pk: org
+        for org, role in memberships
+        if org.is_active and org.kind == kind and role in roles
+    }
+    return sorted(found.values(), key=lambda org: (org.name, org.pk))
+
+
+def _organization_ids(user, kind: str, roles) -> list[int]:
+    if _access_memo.get() is None:  # outside a request: ask the database
+        return sorted(
+            organizations_of(user, kind=kind, roles=roles).order_by().values_list("pk", flat=True)
+        )
+    # In a request, from its memberships (read once, and by the navigation anyway).
+    return sorted(
+        org.pk for org in _organizations_in(_memberships_of_user(user), kind=kind, roles=roles)
+    )
+
+
+def center_ids_of(user) -> list[int]:
+    """The ids of ``centers_of(user)``, to write into a query as values: no sub-query for
+    PostgreSQL to plan in every visibility query, and in a request no query at all."""
+    kind, roles = _CENTER_WORK
+    return _organization_ids(user, kind, roles)
+
+
+def agency_ids_of(user) -> list[int]:
+    """The ids of ``agencies_of(user)``, like ``center_ids_of``."""
+    kind, roles = _AGENCY_WORK
+    return _organization_ids(user, kind, roles)
 
 
 def group_of(organization: Organization) -> Group:
@@ -313,42 +397,26 @@ def group_of(organization: Organization) -> Group:
 
 def memberships_for_request(request) -> list[tuple[Organization, str]]:
     """The user's memberships as (organization, role), read once per request in one query:
-    the navigation, the send flow and the client page's "Refer" buttons all ask about them."""
+    the navigation, the send flow, the client page's "Refer" buttons and the visibility
+    queries' center and agency ids all ask about them."""
     memberships = request.__dict__.get("_cb_memberships")
     if memberships is None:
         user = request.user
-        memberships = (
-            [(m.organization, m.role) for m in memberships_of(user)]
-            if user.is_authenticated
-            else []
-        )
+        memberships = _memberships_of_user(user) if user.is_authenticated else []
         request.__dict__["_cb_memberships"] = memberships
     return memberships
 
 
-def _organizations_for_request(request, *, kind: str, roles) -> list[Organization]:
-    """``organizations_of(request.user, kind=, roles=)`` from the request's memberships, in the
-    same order (by name)."""
-    found = {
-        org.pk: org
-        for org, role in memberships_for_request(request)
-        if org.is_active and org.kind == kind and role in roles
-    }
-    return sorted(found.values(), key=lambda org: (org.name, org.pk))
-
-
 def centers_for_request(request) -> list[Organization]:
     """``centers_of(request.user)``, read once per request."""
-    return _organizations_for_request(
-        request, kind=OrganizationKind.COMMUNITY_CENTER, roles=(Role.NAVIGATOR, Role.ORG_ADMIN)
-    )
+    kind, roles = _CENTER_WORK
+    return _organizations_in(memberships_for_request(request), kind=kind, roles=roles)
 
 
 def agencies_for_request(request) -> list[Organization]:
     """``agencies_of(request.user)``, read once per request."""
-    return _organizations_for_request(
-        request, kind=OrganizationKind.PARTNER_AGENCY, roles=(Role.PARTNER_STAFF, Role.ORG_ADMIN)
-    )
+    kind, roles = _AGENCY_WORK
+    return _organizations_in(memberships_for_request(request), kind=kind, roles=roles)
 
 
 def is_program_manager_for_request(request) -> bool:

@@ -30,3 +30,21 @@ class CaseworkConfig(AppConfig):
         from .two_factor import two_factor_stamp_login
 
         user_logged_in.connect(two_factor_stamp_login, dispatch_uid="casework.two_factor_login")
+        self._forget_access_on_membership_writes()
+
+    def _forget_access_on_membership_writes(self):
+        """A request that changes memberships, organizations or a user's groups reads the
+        user's access again (casework.access keeps it for the request)."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .access import forget_access_memo
+        from .models import Membership, Organization, User
+
+        for model in (Membership, Organization):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_access_memo, sender=model, dispatch_uid=f"casework.forget.{model}"
+                )
+        m2m_changed.connect(
+            forget_access_memo, sender=User.groups.through, dispatch_uid="casework.forget.groups"
+        )

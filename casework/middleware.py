@@ -49,6 +49,20 @@ class RequestIdMiddleware:
         return response
 
 
+class AccessMemoMiddleware:
+    """Keeps what the request has read about its user's access for the request's length
+    (casework.access: grant keys, center and agency ids), then drops it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .access import access_memo_scope
+
+        with access_memo_scope():
+            return self.get_response(request)
+
+
 class SessionTimeoutMiddleware:
     """Ends a session idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_LIFETIME.
 

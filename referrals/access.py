@@ -19,9 +19,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.access import (
-    InArray,
     agencies_for_request,
     agencies_of,
+    agency_ids_of,
+    center_ids_of,
     centers_for_request,
     centers_of,
     granted_exists,
@@ -74,7 +75,7 @@ def _received_open(to_agencies: Q) -> Q:
 
 
 def _to_agencies_of(user) -> Q:
-    return Q(InArray("agency_id", agencies_of(user).order_by().values("pk")))
+    return Q(agency_id__in=agency_ids_of(user))
 
 
 def referrals_visible_to(*, user) -> QuerySet[Referral]:
@@ -82,12 +83,13 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
     consent that is still active and not cancelled.
 
     One statement PostgreSQL answers from indexes: the grant is an ``EXISTS`` probe per row on
-    guardian's referral permission tables, and the user's centers and agencies are arrays
-    (``InArray``) so the two sides become a bitmap-OR of the ``sending_center`` and ``agency``
-    indexes; the cost follows the user's own referrals, not the county's."""
+    guardian's referral permission tables, and the user's centers and agencies are written in
+    as values (read once per request, ``center_ids_of``) so the two sides become a bitmap-OR
+    of the ``sending_center`` and ``agency`` indexes; the cost follows the user's own
+    referrals, not the county's."""
     if not user.is_authenticated:
         return Referral.objects.none()
-    sender_ok = Q(InArray("sending_center_id", centers_of(user).order_by().values("pk")))
+    sender_ok = Q(sending_center_id__in=center_ids_of(user))
     agency_ok = _received_open(_to_agencies_of(user))
     return Referral.objects.filter(_granted(user)).filter(sender_ok | agency_ok)
 
@@ -96,15 +98,16 @@ def referrals_received_by(*, user) -> QuerySet[Referral]:
     """The partner inbox: referrals to the user's agencies that they may open
     (``referrals_visible_to`` narrowed to those agencies).
 
-    The user's centers are read first (one small query): for the usual partner, who works at
-    no center, the sending side drops out, and the open consent window becomes a condition of
-    the ``(agency, access until)`` index rather than a filter over every referral the agency
-    ever received (the biggest agency's inbox: 32,895 index entries read for 7,366 rows)."""
+    The user's centers are read first (from the request's memberships): for the usual partner,
+    who works at no center, the sending side drops out, and the open consent window becomes a
+    condition of the ``(agency, access until)`` index rather than a filter over every referral
+    the agency ever received (the biggest agency's inbox: 32,895 index entries read for 7,366
+    rows)."""
     if not user.is_authenticated:
         return Referral.objects.none()
     to_agencies = _to_agencies_of(user)
     received = _received_open(to_agencies)
-    center_ids = list(centers_of(user).order_by().values_list("pk", flat=True))
+    center_ids = center_ids_of(user)
     if center_ids:  # also a navigator: what their own center sent to their agency
         received |= to_agencies & Q(sending_center_id__in=center_ids)
     return Referral.objects.filter(_granted(user)).filter(received)
@@ -118,7 +121,7 @@ def referrals_sent_by(*, user, probe: bool = False) -> QuerySet[Referral]:
     if not user.is_authenticated:
         return Referral.objects.none()
     return Referral.objects.filter(_granted(user, probe=probe)).filter(
-        sending_center_id__in=centers_of(user).order_by().values("pk")
+        sending_center_id__in=center_ids_of(user)
     )
 
 

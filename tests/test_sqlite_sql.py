@@ -4,7 +4,10 @@ of the embedded install. Each queryset is compiled for an in-memory SQLite conne
 SQLite's compiler refuses what it cannot run."""
 
 import pytest
+from django.core.exceptions import EmptyResultSet
+from django.db import connection as default_connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.test.utils import CaptureQueriesContext
 
 from casework.access import clients_visible_to, grant_keys_query
 from referrals.access import referrals_received_by, referrals_sent_by, referrals_visible_to
@@ -47,7 +50,16 @@ def test_every_visibility_query_compiles_for_sqlite(personas, persona):
             referrals_sent_by(user=user),
         ]
         for queryset in querysets:
-            assert "SELECT" in _compiles(queryset, connection)
+            try:
+                sql = _compiles(queryset, connection)
+            except EmptyResultSet:
+                # Nothing to ask (a navigator has no agency to receive at): Django answers
+                # without a query, on any database.
+                with CaptureQueriesContext(default_connection) as asked:
+                    assert list(queryset) == []
+                assert len(asked) == 0
+            else:
+                assert "SELECT" in sql
     finally:
         connection.close()
 

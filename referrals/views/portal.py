@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework.access import agencies_of
+from casework.access import agencies_for_request
 from referrals.filters import InboxFilter
 from referrals.models import Program, ReferralStatus
 from referrals.selectors import (
@@ -18,7 +18,7 @@ from referrals.selectors import (
 
 @require_GET
 def inbox(request):
-    agencies = list(agencies_of(request.user))
+    agencies = agencies_for_request(request)
     if not agencies:
         raise Http404
     base = referral_inbox(user=request.user)
