@@ -17,7 +17,9 @@ PostgreSQL only: SQLite (development) keeps asking per client, which is fine at 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef
+from django.db.models import Exists, OuterRef
+
+from .kept_columns import KeptColumnCondition
 
 COLUMN = "has_intake"
 
@@ -74,32 +76,13 @@ def backward(apps, schema_editor) -> None:
     _run(schema_editor, POSTGRESQL_BACKWARD)
 
 
-class ClientHasIntake(Expression):
+class ClientHasIntake(KeptColumnCondition):
     """True when the client has an intake interview: the kept column, on whatever alias the
     query gives the client's table (a sub-query's ``U0`` too). PostgreSQL only: use
     ``client_has_intake()``."""
 
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, client=None):
-        super().__init__()
-        self.client = client if client is not None else F("pk")
-
-    def get_source_expressions(self):
-        return [self.client]
-
-    def set_source_expressions(self, exprs):
-        (self.client,) = exprs
-
-    def as_sql(self, compiler, connection):
-        client_sql, params = compiler.compile(self.client)
-        # The table's alias as this query writes it: '"U0"."id"' -> '"U0".'.
-        quoted = connection.ops.quote_name("id")
-        if not client_sql.endswith(quoted):
-            raise ValueError(f"ClientHasIntake needs the client's id, got {client_sql}")
-        table = client_sql[: -len(quoted)]
-        return f"{table}{connection.ops.quote_name(COLUMN)}", params
+    def condition_sql(self, table: str, connection) -> tuple[str, tuple]:
+        return f"{table}{connection.ops.quote_name(COLUMN)}", ()
 
 
 def client_has_intake():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import BooleanField, Expression, F
+from casework.kept_columns import KeptColumnCondition
 
 FROM_COLUMN = "agency_access_from"
 UNTIL_COLUMN = "agency_access_until"
@@ -161,37 +161,23 @@ def backward(apps, schema_editor) -> None:
     run(schema_editor, POSTGRESQL_BACKWARD if vendor == "postgresql" else SQLITE_BACKWARD)
 
 
-class AgencyAccessOpen(Expression):
+class AgencyAccessOpen(KeptColumnCondition):
     """True when the referral's agency may see it on ``day`` under its consent:
     ``agency_access_from <= day <= agency_access_until``, on whatever alias the query gives
     the referral's table (a sub-query's ``U0`` as well as ``referrals_referral``)."""
 
-    conditional = True
-    output_field = BooleanField()
+    anchor_field = anchor_column = "agency_id"
 
     def __init__(self, day: datetime.date, agency=None):
-        super().__init__()
+        super().__init__(agency)
         self.day = day
-        self.agency = agency if agency is not None else F("agency_id")
 
-    def get_source_expressions(self):
-        return [self.agency]
-
-    def set_source_expressions(self, exprs):
-        (self.agency,) = exprs
-
-    def as_sql(self, compiler, connection):
-        agency_sql, params = compiler.compile(self.agency)
-        # The table's alias as this query writes it: '"U0"."agency_id"' -> '"U0".'.
-        quoted = connection.ops.quote_name("agency_id")
-        if not agency_sql.endswith(quoted):
-            raise ValueError(f"AgencyAccessOpen needs the referral's agency_id, got {agency_sql}")
-        table = agency_sql[: -len(quoted)]
+    def condition_sql(self, table: str, connection) -> tuple[str, tuple]:
         sql = (
             f"({table}{connection.ops.quote_name(FROM_COLUMN)} <= %s AND "
             f"{table}{connection.ops.quote_name(UNTIL_COLUMN)} >= %s)"
         )
-        return sql, (*params, self.day, self.day)
+        return sql, (self.day, self.day)
 
 
 def ensure_sqlite(connection) -> None:
