@@ -6,7 +6,7 @@ from django.db import connection
 from casework import jobs
 from config.celery import app as celery_app
 
-from .factories import ClientFactory, ConsentFactory, IntakeFactory
+from .factories import ClientFactory, ConsentFactory, IntakeFactory, UserFactory
 from .personas import Personas, make_personas
 
 # CI sets this: a test that needs PostgreSQL or Redis fails instead of skipping.
@@ -123,6 +123,18 @@ def client_a(personas):
     IntakeFactory(client=client, navigator=personas.navigator_a)
     ConsentFactory(client=client, recorded_by=personas.navigator_a, recipients=[personas.agency_x])
     return client
+
+
+@pytest.fixture
+def admin_user(db):
+    """A superuser for the Django admin's tests (pytest-django's, made by the factory)."""
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin(client, admin_user):
+    """The test client signed in as ``admin_user``."""
+    return login(client, admin_user)
 
 
 def login(django_client, user):

@@ -8,14 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import login
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_user(db):
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "correct horse battery staple 42"
 
 
-@pytest.fixture
-def admin_user():
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin(client, admin_user):
-    return login(client, admin_user)
-
-
 def change(admin, user, **changes):
     url = reverse("admin:casework_user_change", args=[user.pk])
     user.refresh_from_db()

@@ -22,16 +22,6 @@ from .packet_helpers import make_referral
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_user(db):
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin(client, admin_user):
-    return login(client, admin_user)
-
-
 def check_access_is_clean() -> None:
     out = io.StringIO()
     call_command("check_access", stdout=out)

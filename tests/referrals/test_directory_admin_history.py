@@ -16,20 +16,9 @@ from referrals.models import (
     ServiceAtLocation,
 )
 from tests.admin_forms import admin_form_data
-from tests.conftest import login
-from tests.factories import AgencyFactory, LocationFactory, ProgramFactory, UserFactory
+from tests.factories import AgencyFactory, LocationFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_user():
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin(client, admin_user):
-    return login(client, admin_user)
 
 
 def post_change(admin, url, **changes):

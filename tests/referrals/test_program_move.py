@@ -22,17 +22,11 @@ from referrals.packets.services import packet_render
 from referrals.services import program_save, referral_assign
 from tests.admin_forms import admin_form_data
 from tests.conftest import login
-from tests.factories import UserFactory
 
 from .packet_helpers import make_program, make_referral
 from .test_admin_access import check_access_is_clean, referral_url, status
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_user(db):
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
 def move_in_admin(client, admin_user, program, agency):

@@ -68,16 +68,22 @@ def test_a_reload_reuses_the_figures_until_a_referral_changes(
     assert _funnel(after) != _funnel(first)
 
 
+def _manager_with_a_30_second_window(client, outcome_data, settings, time_machine):
+    """The manager signed in, figures kept 60 s and reused 30 s after a change, the clock
+    stopped (each test moves it)."""
+    settings.REPORTS_CACHE_SECONDS = 60
+    settings.REPORTS_STALE_SECONDS = 30
+    login(client, outcome_data.personas.manager)
+    time_machine.move_to(datetime.datetime.now(datetime.UTC), tick=False)
+    return outcome_data.personas
+
+
 def test_a_change_shows_once_the_figures_are_older_than_the_stale_window(
     client, outcome_data, settings, django_capture_on_commit_callbacks, time_machine
 ):
     """In a county referrals change every few seconds: the figures are reused for
     ``REPORTS_STALE_SECONDS`` after a change, then computed again, and the page says so."""
-    settings.REPORTS_CACHE_SECONDS = 60
-    settings.REPORTS_STALE_SECONDS = 30
-    personas = outcome_data.personas
-    login(client, personas.manager)
-    time_machine.move_to(datetime.datetime.now(datetime.UTC), tick=False)
+    personas = _manager_with_a_30_second_window(client, outcome_data, settings, time_machine)
     first, computed = _get(client, WEEK_QUERY)
     assert computed > 0
     assert "at most 30 seconds after the change" in first
@@ -99,11 +105,7 @@ def test_a_change_shows_once_the_figures_are_older_than_the_stale_window(
 def test_while_one_process_computes_the_others_serve_the_figures_they_have(
     client, outcome_data, settings, django_capture_on_commit_callbacks, time_machine
 ):
-    settings.REPORTS_CACHE_SECONDS = 60
-    settings.REPORTS_STALE_SECONDS = 30
-    personas = outcome_data.personas
-    login(client, personas.manager)
-    time_machine.move_to(datetime.datetime.now(datetime.UTC), tick=False)
+    personas = _manager_with_a_30_second_window(client, outcome_data, settings, time_machine)
     first, _computed = _get(client, WEEK_QUERY)
     _accept_one_waiting(personas, django_capture_on_commit_callbacks)
     time_machine.shift(datetime.timedelta(seconds=31))
