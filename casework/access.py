@@ -22,7 +22,7 @@ from enum import IntEnum
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -49,31 +49,6 @@ _CLIENT_PERMS = {
     AccessLevel.VIEW: "casework.view_client",
     AccessLevel.EDIT: "casework.change_client",
 }
-
-
-class InArray(Func):
-    """``column IN (sub-query)`` that PostgreSQL can answer from an index also inside an OR:
-    there it is written ``column = ANY(ARRAY(sub-query))``, run once (an InitPlan) and usable by
-    an index or bitmap-OR scan, where an ``IN`` sub-query under OR becomes a filter over every
-    row. Other databases get the plain ``IN``."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column: str, subquery: QuerySet):
-        super().__init__(F(column), subquery)
-
-    def _parts(self, compiler):
-        lhs, lhs_params = compiler.compile(self.source_expressions[0])
-        rhs, rhs_params = compiler.compile(self.source_expressions[1])
-        return lhs, rhs, (*lhs_params, *rhs_params)
-
-    def as_sql(self, compiler, connection, **extra):
-        lhs, rhs, params = self._parts(compiler)
-        return f"{lhs} IN {rhs}", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        lhs, rhs, params = self._parts(compiler)
-        return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
 def user_group_ids(user) -> QuerySet:

@@ -19,12 +19,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.access import (
-    agencies_for_request,
-    agencies_of,
     agency_ids_of,
     center_ids_of,
-    centers_for_request,
-    centers_of,
     granted_exists,
     joins_in_written_order,
 )
@@ -149,20 +145,11 @@ def get_referral_or_404(*, user, pk=None, reference_code=None) -> Referral:
 
 
 def referral_side(*, user, referral: Referral) -> ReferralSide:
-    """Which side of the referral the user acts for (sender wins if they are on both)."""
-    if centers_of(user).filter(pk=referral.sending_center_id).exists():
+    """Which side of the referral the user acts for (sender wins if they are on both). In a
+    request, from the memberships it has read (no query)."""
+    if referral.sending_center_id in center_ids_of(user):
         return ReferralSide.SENDER
-    if agencies_of(user).filter(pk=referral.agency_id).exists():
-        return ReferralSide.RECEIVER
-    return ReferralSide.NONE
-
-
-def referral_side_for_request(request, referral: Referral) -> ReferralSide:
-    """``referral_side`` for the request's user, from the memberships the request has read
-    (no query)."""
-    if any(center.pk == referral.sending_center_id for center in centers_for_request(request)):
-        return ReferralSide.SENDER
-    if any(agency.pk == referral.agency_id for agency in agencies_for_request(request)):
+    if referral.agency_id in agency_ids_of(user):
         return ReferralSide.RECEIVER
     return ReferralSide.NONE
 
@@ -258,7 +245,7 @@ def _log_referral_read(
 
 def _referral_and_side(request, code) -> tuple[Referral, ReferralSide]:
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side_for_request(request, referral)
+    side = referral_side(user=request.user, referral=referral)
     if side == ReferralSide.NONE:
         raise Http404
     return referral, side

@@ -22,7 +22,7 @@ from referrals.access import (
     ReferralSide,
     get_referral_or_404,
     referral_for_read,
-    referral_side_for_request,
+    referral_side,
     referrals_received_by,
     referrals_visible_to,
 )
@@ -94,7 +94,7 @@ class FhirView(ApiMixin, APIView):
 
 def _referral_for(request, reference_code):
     referral = get_referral_or_404(user=request.user, reference_code=reference_code)
-    side = referral_side_for_request(request, referral)
+    side = referral_side(user=request.user, referral=referral)
     if side == ReferralSide.NONE:
         raise Http404
     return referral, side

@@ -15,7 +15,7 @@ from referrals.access import (
     ReferralSide,
     get_referral_or_404,
     packet_copy_for_read,
-    referral_side_for_request,
+    referral_side,
 )
 
 from .services import packet_rerender
@@ -23,7 +23,7 @@ from .services import packet_rerender
 
 def _referral_and_side(request, code):
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side_for_request(request, referral)
+    side = referral_side(user=request.user, referral=referral)
     if side == ReferralSide.NONE:
         raise Http404
     return referral, side

@@ -19,7 +19,7 @@ from referrals.access import (
     ReferralSide,
     get_referral_or_404,
     referral_disclosed_to_link,
-    referral_side_for_request,
+    referral_side,
 )
 from referrals.links import (
     LinkError,
@@ -151,7 +151,7 @@ def answer_act(request, code, token, action):
 def answer_links_revoke(request, code):
     """The sending center ends every emailed answer link of the referral."""
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    if referral_side_for_request(request, referral) != ReferralSide.SENDER:
+    if referral_side(user=request.user, referral=referral) != ReferralSide.SENDER:
         raise Http404
     count = referral_links_revoke(
         referral=referral, actor=request.user, reason=LinkRevokeReason.STAFF

@@ -11,7 +11,7 @@ from referrals.access import (
     ReferralSide,
     document_for_read,
     get_referral_or_404,
-    referral_side_for_request,
+    referral_side,
 )
 from referrals.attachments import (
     DocumentError,
@@ -41,7 +41,7 @@ class DocumentForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def documents(request, code):
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side_for_request(request, referral)
+    side = referral_side(user=request.user, referral=referral)
     if side == ReferralSide.NONE:
         raise Http404
     allowed = documents_allowed(referral=referral)

@@ -11,7 +11,7 @@ from referrals.access import (
     ReferralSide,
     get_referral_or_404,
     referral_for_read,
-    referral_side_for_request,
+    referral_side,
 )
 from referrals.forms import AssignForm
 from referrals.links import referral_links_live
@@ -153,7 +153,7 @@ def act(request, code, action):
     if (
         transition.closing
         and request.POST.get("confirmed") != "yes"
-        and referral_side_for_request(request, referral) == transition.side
+        and referral_side(user=request.user, referral=referral) == transition.side
     ):
         # A closing action is recorded only after the person has seen what it will record.
         return render(
@@ -192,7 +192,7 @@ def act(request, code, action):
 def assign(request, code):
     """Partner staff assign the referral to a colleague at their agency (or to nobody)."""
     referral = get_referral_or_404(user=request.user, reference_code=code)
-    if referral_side_for_request(request, referral) != ReferralSide.RECEIVER:
+    if referral_side(user=request.user, referral=referral) != ReferralSide.RECEIVER:
         raise Http404
     form = AssignForm(request.POST, colleagues=list(agency_colleagues(agency=referral.agency)))
     if not form.is_valid():
