@@ -14,11 +14,11 @@ organizations' groups, 200,000 clients with realistic names, phones and language
 an intake and a consent naming the agencies it was referred to; some consents expired, some
 revoked), 1,000,000 referrals with a status history consistent with each status, the
 guardian grants the product's services make (client: its center's group; referral: the
-sending center's group, and the agency's while it is not cancelled and its consent is not
-revoked), history rows (django-simple-history) for what the services record, one access-log
-row per referral, and the reports' weekly roll-ups. Directory and staff scale with the square
-root of ``--scale``, clients, referrals and access-log rows linearly, so ``--scale 0.01``
-(2,000 clients, 10,000 referrals) takes seconds.
+sending center's group, and the agency's while it is not cancelled and its consent is
+neither revoked nor expired), history rows (django-simple-history) for what the services
+record, one access-log row per referral, and the reports' weekly roll-ups. Directory and
+staff scale with the square root of ``--scale``, clients, referrals and access-log rows
+linearly, so ``--scale 0.01`` (2,000 clients, 10,000 referrals) takes seconds.
 
 Everything but the directory and the staff is written in bulk SQL (INSERT ... SELECT
 generate_series) with the plain indexes dropped during the load and rebuilt afterwards.
@@ -692,6 +692,7 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
 
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from casework import intake_flag
     from casework.models import Client, Consent, IntakeInterview
@@ -868,10 +869,12 @@ def seed(scale: float = 1.0, *, in_transaction: bool = False, out=print) -> list
                     "JOIN casework_organization a ON a.id = r.agency_id "
                     "JOIN casework_consent k ON k.id = r.consent_id "
                     "WHERE r.id > %(after)s AND r.status <> 'cancelled' "
-                    "AND k.revoked_at IS NULL",
+                    "AND k.revoked_at IS NULL "
+                    "AND k.expires_on >= %(today)s",
                 ),
                 {
                     "after": ref_after,
+                    "today": timezone.localdate(),
                     "perms": ["view_referral", "change_referral"],
                     "ct": referral_ct.pk,
                 },

@@ -407,6 +407,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": TzAwareCrontab(minute="0", hour="10", tz=BUSINESS_TIME_ZONE),
         "options": {"expire_seconds": 6 * 60 * 60},
     },
+    # Reads already hide a referral whose consent expired; this trims the agencies' grants to
+    # what they may still open, so reading them does not grow with the years.
+    "referrals: end agency grants of expired consents (nightly 00:10)": {
+        "task": "referrals.end_expired_access",
+        "schedule": TzAwareCrontab(minute="10", hour="0", tz=ZoneInfo(TIME_ZONE)),
+        "options": {"expire_seconds": 6 * 60 * 60},
+    },
     "referrals: send client messages left queued (every 2 minutes)": {
         "task": "referrals.client_messages_sweep",
         "schedule": timedelta(minutes=2),

@@ -5,7 +5,8 @@ Rules (DESIGN.md "Access control", "Consent and sharing"):
   group and to the receiving agency's group. Cancelling it, or revoking the consent it was sent
   under, removes the agency's grant (``referral_revoke_agency``) in the same transaction.
 - The agency side also needs the consent to be active today (an expired consent shows the
-  agency nothing), checked here on every read.
+  agency nothing), checked here on every read; the grants of expired consents are removed
+  nightly (``referrals_end_expired_access``), so they do not pile up.
 - Program managers see aggregates only: no referral detail. Global permissions never count.
 - Denied and missing answer the same ``Http404``.
 """
@@ -161,10 +162,23 @@ def referral_grant(*, referral: Referral) -> None:
         assign_perm("referrals.change_referral", org.group, referral)
 
 
-def agency_may_hold_grant(*, referral: Referral, recipient_ids=None) -> bool:
+def consent_expired(consent, *, today=None) -> bool:
+    """The consent's last day (``expires_on``) has passed."""
+    return consent.expires_on < (today or timezone.localdate())
+
+
+def agency_may_hold_grant(*, referral: Referral, recipient_ids=None, today=None) -> bool:
     """The agency holds a grant while the referral is not cancelled and its consent is not
-    revoked and names the agency. (Expiry is checked on every read instead.)"""
+    revoked, has not expired and names the agency.
+
+    Expiry comes with no event, so every read checks the access window too (the grant alone
+    never opens a referral), and the nightly ``referrals_end_expired_access`` removes the
+    grants of consents that expired: the agency's grants stay as many as the referrals it may
+    still open, and reading them costs that, not every referral it ever received. A consent
+    given a later end date (``consent_update``) grants again at once."""
     if referral.status == ReferralStatus.CANCELLED or referral.consent.revoked_at is not None:
+        return False
+    if consent_expired(referral.consent, today=today):
         return False
     if recipient_ids is None:
         recipient_ids = set(referral.consent.recipients.values_list("pk", flat=True))

@@ -6,7 +6,7 @@ Sources of truth:
 - a client is granted (view, change) to its center's group, and to no other group or user;
 - a referral is granted (view, change) to its sending center's group, and to its agency's
   group while ``referrals.access.agency_may_hold_grant`` says so (not cancelled, consent not
-  revoked and still naming the agency); to no other group or user;
+  revoked, not expired and still naming the agency); to no other group or user;
 - an open referral's agency is its program's agency (a program moved to another agency takes
   its open referrals along, ``referrals.services.programs``), so the expected agency grant of
   an open referral goes to the program's agency, and a referral left with the old agency is a
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from casework.models import Client, Consent, Membership, User
 from casework.models.permissions import ClientGroupObjectPermission, ClientUserObjectPermission
@@ -84,16 +85,19 @@ def _expected_referral_grants() -> set[tuple[int, int, str]]:
         "status",
         "consent_id",
         "consent__revoked_at",
+        "consent__expires_on",
     )
+    today = timezone.localdate()
     for row in rows:
         pk, center_group, agency, agency_group, program_agency, program_group = row[:6]
-        status, consent, revoked_at = row[6:]
+        status, consent, revoked_at, expires_on = row[6:]
         if status in OPEN_STATUSES:  # an open referral is with its program's agency
             agency, agency_group = program_agency, program_group
         groups = [center_group]
         if (
             status != ReferralStatus.CANCELLED
             and revoked_at is None
+            and expires_on >= today
             and (consent, agency) in recipients
         ):
             groups.append(agency_group)

@@ -97,6 +97,15 @@ def client_messages_sweep_task() -> int:
     return client_messages_sweep()
 
 
+@shared_task(name="referrals.end_expired_access", soft_time_limit=600, time_limit=660)
+def referrals_end_expired_access_task() -> int:
+    """Nightly (Celery beat): the agency grants of expired consents end
+    (``referrals.services.referrals_end_expired_access``)."""
+    from .services import referrals_end_expired_access
+
+    return referrals_end_expired_access()
+
+
 @shared_task(name="referrals.client_confirmations", soft_time_limit=600, time_limit=660)
 def client_confirmations_task() -> int:
     """Daily (Celery beat): asks clients whether they got help (referrals/client_confirm.py)."""

@@ -28,6 +28,7 @@ from .lifecycle import (
     referral_send,
     referral_start,
     referral_transition,
+    referrals_end_expired_access,
     referrals_revoke_for_consent,
 )
 from .programs import program_delete, program_save, referrals_follow_program
@@ -57,6 +58,7 @@ __all__ = [
     "referral_send",
     "referral_start",
     "referral_transition",
+    "referrals_end_expired_access",
     "referrals_follow_program",
     "referrals_follow_up",
     "referrals_revoke_for_consent",

@@ -10,9 +10,11 @@ once the second waits for the first's lock and is then told what happened.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,7 @@ from referrals.models import (
     Program,
     Referral,
     ReferralEvent,
+    ReferralGroupObjectPermission,
     ReferralStatus,
     Urgency,
 )
@@ -44,6 +47,8 @@ from referrals.transitions import (
 )
 
 from . import notifications
+
+logger = logging.getLogger(__name__)
 
 
 class ReferralActionError(ValidationError):
@@ -453,6 +458,24 @@ def referrals_revoke_for_consent(*, consent: Consent, actor: User | None = None)
     for referral in referrals:
         referral_revoke_agency(referral=referral)
     return len(referrals)
+
+
+@transaction.atomic
+def referrals_end_expired_access(*, actor: User | None = None, today=None) -> int:
+    """Nightly (Celery beat): removes the receiving agencies' grants of referrals whose consent
+    has expired (``agency_may_hold_grant``). Reads already hide them (the access window), so
+    nobody sees a change; the grants table keeps only what agencies may still open. One
+    ``DELETE``, whatever the count; the sending centers' grants stay. Returns the number of
+    grant rows removed (view and change, two per referral)."""
+    today = today or timezone.localdate()
+    expired = ReferralGroupObjectPermission.objects.filter(
+        content_object__consent__expires_on__lt=today,
+        group_id=F("content_object__agency__group_id"),
+    )
+    removed, _ = expired.delete()
+    if removed:
+        logger.info("agency grants of expired consents removed: %d", removed)
+    return removed
 
 
 def referrals_resync_for_consent(

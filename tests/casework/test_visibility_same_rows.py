@@ -24,7 +24,7 @@ from casework.access import (
 from casework.models import Client, Consent, Organization, Role
 from referrals.access import referrals_received_by, referrals_sent_by, referrals_visible_to
 from referrals.models import Referral, ReferralStatus
-from referrals.services import referral_send, referral_transition
+from referrals.services import referral_send, referral_transition, referrals_end_expired_access
 from tests.factories import ClientFactory, ConsentFactory, ProgramFactory, UserFactory
 from tests.referrals.referral_helpers import move_to, program_x, send
 from tests.visibility_reference import reference_clients, reference_referrals
@@ -192,6 +192,13 @@ def test_the_county_has_every_case(county, personas):
 
 def test_same_rows_as_the_guardian_formulation(county):
     assert len(county) == 15  # the six personas and nine more kinds of user
+    for name in county:
+        _assert_same_rows(_fresh(county[name]), name)
+
+
+def test_same_rows_after_the_agency_grants_of_expired_consents_end(county):
+    """The nightly task removes grants that reads already looked past: nobody's rows change."""
+    assert referrals_end_expired_access() > 0
     for name in county:
         _assert_same_rows(_fresh(county[name]), name)
 
