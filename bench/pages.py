@@ -117,6 +117,12 @@ def main() -> int:
         ("client page", navigator, f"/clients/{client_id}/"),
         ("intake form", navigator, f"/clients/{client_id}/intakes/new/"),
         ("send form", navigator, f"/referrals/clients/{client_id}/send/"),
+        # What an intake save leads to, screened afresh (a "what if" is never cached).
+        (
+            "suggestions page",
+            navigator,
+            f"/referrals/clients/{client_id}/suggestions/?household_size=3",
+        ),
         ("partner inbox", partner, "/referrals/inbox/"),
         ("partner inbox: new", partner, "/referrals/inbox/?status=requested"),
         ("referral page", partner, f"/referrals/r/{code}/"),

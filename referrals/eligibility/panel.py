@@ -4,8 +4,9 @@ The panel screens the client's latest intake against every active program; the "
 form re-screens with another income or household size and saves nothing. Both do a fixed
 number of queries, whatever the number of programs.
 
-The panel's ranked results are computed once per change and kept in Django's cache (issue 15):
-the key holds the intake's and the client's last change, the program catalogue's version (the
+The ranked results are computed once per change and kept in Django's cache (issue 15), for
+the panel and the suggestions page alike (the panel shows the page's first rows): the key
+holds the intake's and the client's last change, the program catalogue's version (the
 compiled directory's stamp: programs, rule sets, criteria, poverty guidelines) and the day
 (ages and effective dates move with it), so any of those changing screens again.
 """
@@ -225,13 +226,33 @@ def suggestions_cache_key(*, client, intake, directory, on, limit) -> str:
     )
 
 
+def _cut(sections: list[dict], limit: int | None, full_section: str) -> list[dict]:
+    """``sections`` (ranked, each already cut to a limit at least ``limit``) cut to ``limit``,
+    except ``full_section``: the first rows of a longer ranking are the shorter one's."""
+    if not limit:
+        return sections
+    cut = []
+    for section in sections:
+        shown = section["results"]
+        if section["status"] != full_section:
+            shown = shown[:limit]
+        cut.append({**section, "results": shown, "hidden": section["total"] - len(shown)})
+    return cut
+
+
 def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[list[dict], bool]:
     """``ranked_sections`` of a screening of every program and whether any is a demo one,
-    from the cache when nothing it depends on changed."""
+    from the cache when nothing it depends on changed.
+
+    One screening per change, whichever page asks first: the ranking is kept cut to the
+    suggestions page's length (``PAGE_LIMIT`` per section), and the client page's panel shows
+    its first rows, so an intake saved (which opens the suggestions page) and the client page
+    seen afterwards screen once. A section asked for whole ("See all") is kept on its own."""
     on = timezone.localdate()
     directory = compiled.current_directory()
+    kept = limit if full_section or not limit or limit > PAGE_LIMIT else PAGE_LIMIT
     key = suggestions_cache_key(
-        client=client, intake=intake, directory=directory, on=on, limit=f"{limit}:{full_section}"
+        client=client, intake=intake, directory=directory, on=on, limit=f"{kept}:{full_section}"
     )
     cached = cache_call(cache.get, key, what="suggestions cache")
     if cached is not None:
@@ -248,12 +269,12 @@ def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[l
                         for r in section["results"]
                     ],
                 }
-                for section in sections
+                for section in _cut(sections, limit, full_section)
             ]
             attach_locations([r.program for s in sections for r in s["results"]])
             return sections, any_demo
     results = screen_intake(intake=screened, on=on)
-    sections = ranked_sections(results, limit=limit, full_section=full_section)
+    sections = ranked_sections(results, limit=kept, full_section=full_section)
     any_demo = any(r.program.is_demo for r in results)
     # Stored with program ids (the programs come back from the compiled directory).
     stored = [
@@ -266,7 +287,7 @@ def _ranked_once(*, client, intake, screened, limit, full_section="") -> tuple[l
     cache_call(
         cache.set, key, (stored, any_demo), SUGGESTIONS_CACHE_SECONDS, what="suggestions cache"
     )
-    return sections, any_demo
+    return _cut(sections, limit, full_section), any_demo
 
 
 def suggestions_context(

@@ -68,6 +68,47 @@ def test_an_intake_change_screens_again(client, client_a, personas, screenings):
     assert "Monthly income $2,100" in after and "Monthly income $2,300" not in after
 
 
+def _sections(html) -> dict[str, list[str]]:
+    """The program ids each section lists, in order, and its "See all" count if any."""
+    found = {}
+    for part in html.split('<h3 id="suggestions-')[1:]:
+        status = part.split('"', 1)[0]
+        found[status] = re.findall(r'data-program="(\d+)"', part)
+        more = re.search(r"See all (\d+) programs? in this group", part)
+        found[status].append(f"of {more.group(1)}" if more else "all")
+    return found
+
+
+def test_a_saved_intake_is_screened_once_for_both_pages(client, client_a, personas, screenings):
+    """Saving an intake opens the suggestions page (ten a section); the client page seen next
+    shows the first three of those, from the same screening."""
+    seed_demo()
+    login(client, personas.navigator_a)
+    services.intake_update(
+        actor=personas.navigator_a, intake=client_a.intakes.get(), household_size=3
+    )
+    page = client.get(reverse("referrals:screening_whatif", args=[client_a.pk]))
+    assert screenings.call_count == 1
+    panel_html = _suggestions(client, client_a)
+    assert screenings.call_count == 1  # the panel's lists come from the page's screening
+
+    on_page, in_panel = _sections(page.content.decode()), _sections(panel_html)
+    assert on_page.keys() == in_panel.keys() == set(panel.section_keys())
+    assert sum(len(ids) - 1 for ids in on_page.values()) > sum(
+        len(ids) - 1 for ids in in_panel.values()
+    )  # the page lists more than the panel
+    for status, ids in on_page.items():
+        assert in_panel[status][:-1] == ids[:-1][: panel.PANEL_LIMIT], status
+    # The panel's "See all" counts are the page's totals: the same screening, cut shorter.
+    totals = {
+        status: len(ids) - 1 if ids[-1] == "all" else int(ids[-1][3:])
+        for status, ids in on_page.items()
+    }
+    for status, ids in in_panel.items():
+        if len(ids) - 1 < totals[status]:
+            assert ids[-1] == f"of {totals[status]}", status
+
+
 def test_a_client_or_catalogue_change_screens_again(client, client_a, personas, screenings):
     seed_demo()
     login(client, personas.navigator_a)
