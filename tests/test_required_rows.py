@@ -20,5 +20,5 @@ def test_guidelines_survive_a_flush_and_beat_restores_its_schedule(start_beat):
     start_beat()
     names = set(PeriodicTask.objects.values_list("name", flat=True))
     assert names >= set(settings.CELERY_BEAT_SCHEDULE)
-    # follow-up, 4 sweepers, report, roll-ups, client confirmations
-    assert len(settings.CELERY_BEAT_SCHEDULE) == 8
+    # follow-up, 4 sweepers, report, roll-ups, client confirmations, end of expired grants
+    assert len(settings.CELERY_BEAT_SCHEDULE) == 9
