@@ -93,6 +93,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's widget HTML, built in Python for the common widgets (casework/form_renderer.py).
+FORM_RENDERER = "casework.form_renderer.FastWidgetRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
