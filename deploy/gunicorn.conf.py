@@ -5,6 +5,7 @@ WEB_CONCURRENCY (worker processes, default 2 per core), GUNICORN_THREADS (1: syn
 ACCESS_LOG (on). Logs go to stderr as JSON lines when LOG_FORMAT=json.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -24,6 +25,23 @@ max_requests_jitter = 200
 # Database connections are opened lazily per worker, after the fork.
 preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Garbage collection. What the master loaded (Django, the apps, the URL conf) is frozen before
+# each fork: the collector never scans it again and its memory pages stay shared. The workers
+# collect young objects every 20,000 allocations instead of 700: a page makes thousands, so
+# most were collected every few requests. Measured on bench/pages.py's pages: 1.5 -> 0.4 ms
+# of collection a request, and no more 150 ms full collections in the middle of one.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def pre_fork(server, worker):
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 # No control socket: one fixed path per user would collide between stacks on one host.
 control_socket_disable = True
 

@@ -124,3 +124,27 @@ def test_every_database_connection_runs_without_jit():
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
     assert settings.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_gunicorn_freezes_what_the_master_loaded_and_collects_less_often():
+    """deploy/gunicorn.conf.py's fork hooks: the master's objects are frozen before a fork,
+    a worker collects young objects every 20,000 allocations."""
+    import gc
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_conf", settings.BASE_DIR / "deploy" / "gunicorn.conf.py"
+    )
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    thresholds = gc.get_threshold()
+    try:
+        gc.unfreeze()
+        assert gc.get_freeze_count() == 0
+        conf.pre_fork(server=None, worker=None)
+        assert gc.get_freeze_count() > 10_000  # Django and the apps, as loaded here
+        conf.post_fork(server=None, worker=None)
+        assert gc.get_threshold() == (20_000, 20, 20)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
