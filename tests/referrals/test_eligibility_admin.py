@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from referrals.demo import seed_demo
 from referrals.models import Criterion, Program, RuleSet
-from tests.conftest import login
-from tests.factories import ProgramFactory, UserFactory
+from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +80,6 @@ def test_rule_sets_of_a_program_may_not_overlap(rule_set):
     overlapping.full_clean()
 
 
-@pytest.fixture
-def admin_client(client):
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    return login(client, admin)
-
-
 def _rule_set_post(program, **criterion):
     data = {
         "program": program.pk,
@@ -111,10 +104,10 @@ def _rule_set_post(program, **criterion):
     return data
 
 
-def test_admin_adds_a_rule_set_with_an_inline_income_criterion(admin_client):
+def test_admin_adds_a_rule_set_with_an_inline_income_criterion(admin):
     program = ProgramFactory()
     url = reverse("admin:referrals_ruleset_add")
-    response = admin_client.post(
+    response = admin.post(
         url,
         _rule_set_post(program, fact="monthly_gross_income", operator="lte_fpl_pct", value="200"),
     )
@@ -141,9 +134,9 @@ def test_admin_adds_a_rule_set_with_an_inline_income_criterion(admin_client):
         ({"fact": "age", "operator": "lte_fpl_pct", "value": "200"}, "cannot be used with age"),
     ],
 )
-def test_admin_form_refuses_bad_criteria_with_clear_messages(admin_client, criterion, message):
+def test_admin_form_refuses_bad_criteria_with_clear_messages(admin, criterion, message):
     program = ProgramFactory()
-    response = admin_client.post(
+    response = admin.post(
         reverse("admin:referrals_ruleset_add"), _rule_set_post(program, **criterion)
     )
     assert response.status_code == 200
@@ -151,38 +144,37 @@ def test_admin_form_refuses_bad_criteria_with_clear_messages(admin_client, crite
     assert not RuleSet.objects.filter(program=program).exists()
 
 
-def test_admin_bare_text_values_are_strings(admin_client):
+def test_admin_bare_text_values_are_strings(admin):
     program = ProgramFactory()
-    admin_client.post(
+    admin.post(
         reverse("admin:referrals_ruleset_add"),
         _rule_set_post(program, fact="housing_status", operator="eq", value="rents"),
     )
     assert Criterion.objects.get(rule_set__program=program).value == "rents"
 
 
-def test_program_list_sorts_and_filters_by_last_verified(admin_client):
+def test_program_list_sorts_and_filters_by_last_verified(admin):
     seed_demo()
     url = reverse("admin:referrals_program_changelist")
     index = ["name", "agency", "capacity_status", "last_verified_on"].index("last_verified_on")
-    response = admin_client.get(url, {"o": f"-{index + 1}", "verified": "recent"})
+    response = admin.get(url, {"o": f"-{index + 1}", "verified": "recent"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Weekly groceries and CalFresh help (demo agency)" in page
     assert "CalFresh (SNAP food benefits)" not in page  # never verified
-    never = admin_client.get(url, {"verified": "never", "capacity_status__exact": "closed"})
+    never = admin.get(url, {"verified": "never", "capacity_status__exact": "closed"})
     assert "Housing Choice Voucher (Section 8) waiting list" in never.content.decode()
     program = Program.objects.get(name="CalFresh (SNAP food benefits)")
-    history = admin_client.get(reverse("admin:referrals_program_history", args=[program.pk]))
+    history = admin.get(reverse("admin:referrals_program_history", args=[program.pk]))
     assert history.status_code == 200
 
 
-def test_rule_set_and_guideline_admin_pages_open(admin_client):
+def test_rule_set_and_guideline_admin_pages_open(admin):
     seed_demo()
     rule_set = RuleSet.objects.filter(criteria__isnull=False).first()
     assert (
-        admin_client.get(reverse("admin:referrals_ruleset_change", args=[rule_set.pk])).status_code
-        == 200
+        admin.get(reverse("admin:referrals_ruleset_change", args=[rule_set.pk])).status_code == 200
     )
-    assert admin_client.get(reverse("admin:referrals_ruleset_changelist")).status_code == 200
-    guidelines = admin_client.get(reverse("admin:referrals_povertyguideline_changelist"))
+    assert admin.get(reverse("admin:referrals_ruleset_changelist")).status_code == 200
+    guidelines = admin.get(reverse("admin:referrals_povertyguideline_changelist"))
     assert "15,960" in guidelines.content.decode() or "15960" in guidelines.content.decode()
