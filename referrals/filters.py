@@ -2,8 +2,17 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.widgets import NameChoiceField
+
 from .access import REFERENCE_CODE_MAX
 from .models import Program, Referral, ReferralStatus, Urgency
+
+
+class NameModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of rows by their name, read as (id, name) values and drawn by ``FastSelect``
+    (``casework.widgets.NameChoiceField``), not one model instance per option."""
+
+    field_class = NameChoiceField
 
 
 class InboxFilter(django_filters.FilterSet):
@@ -13,7 +22,7 @@ class InboxFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ReferralStatus.choices, empty_label=_("Any status")
     )
-    program = django_filters.ModelChoiceFilter(
+    program = NameModelChoiceFilter(
         label=_("Program"), queryset=Program.objects.none(), empty_label=_("Any program")
     )
     urgency = django_filters.ChoiceFilter(

@@ -74,6 +74,35 @@ def test_inbox_counts_in_one_aggregate_and_the_paginator_reuses_it(client, perso
     assert len(response.context["page"].object_list) == 5
 
 
+def test_the_program_filter_offers_the_agencys_own_programs(client, personas):
+    """The program list is the agency's programs by name (read as values); choosing one shows
+    its referrals; another agency's program is not offered and, asked for, is left out."""
+    from tests.factories import ProgramFactory
+
+    pantry = program_x(personas, name="Pantry & Meals")
+    legal = program_x(personas, name="Benefits clinic")
+    other = ProgramFactory(agency=personas.agency_y, name="Other agency's program")
+    _add(personas, pantry, 2)
+    on_legal = _add(personas, legal, 1, start=2)
+    login(client, personas.partner_x)
+
+    response, _, _ = _inbox(client)
+    body = response.content.decode()
+    select = body[
+        body.index('name="program"') : body.index("</select>", body.index('name="program"'))
+    ]
+    assert re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select) == [
+        ("", "Any program"),
+        (str(legal.pk), "Benefits clinic"),
+        (str(pantry.pk), "Pantry &amp; Meals"),
+    ]
+    response, _, _ = _inbox(client, program=legal.pk)
+    assert [r.pk for r in response.context["page"].object_list] == [on_legal[0].pk]
+    assert f'<option value="{legal.pk}" selected>' in response.content.decode()
+    response, _, _ = _inbox(client, program=other.pk)
+    assert response.context["page"].paginator.count == 3
+
+
 def test_inbox_query_count_does_not_grow_with_referrals(client, personas):
     program = program_x(personas)
     _add(personas, program, 3)
