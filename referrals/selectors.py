@@ -73,7 +73,9 @@ def paginate(queryset, *, page_number, per_page: int, count: int | None = None) 
     return CountedPaginator(queryset, per_page, count=count).get_page(page_number)
 
 
-INBOX_JOINS = ("program", "agency", "sending_center", "client", "consent", "assigned_to")
+# What an inbox row shows: its program, sender, client (name, if the consent shares it) and
+# assignee (the agency is the page's own, named once above the list).
+INBOX_JOINS = ("program", "sending_center", "client", "consent", "assigned_to")
 
 
 def paginate_ids_first(queryset, *, page_number, per_page: int, count: int, joins=()) -> Page:
