@@ -162,11 +162,6 @@ def referral_grant(*, referral: Referral) -> None:
         assign_perm("referrals.change_referral", org.group, referral)
 
 
-def consent_expired(consent, *, today=None) -> bool:
-    """The consent's last day (``expires_on``) has passed."""
-    return consent.expires_on < (today or timezone.localdate())
-
-
 def agency_may_hold_grant(*, referral: Referral, recipient_ids=None, today=None) -> bool:
     """The agency holds a grant while the referral is not cancelled and its consent is not
     revoked, has not expired and names the agency.
@@ -178,7 +173,7 @@ def agency_may_hold_grant(*, referral: Referral, recipient_ids=None, today=None)
     given a later end date (``consent_update``) grants again at once."""
     if referral.status == ReferralStatus.CANCELLED or referral.consent.revoked_at is not None:
         return False
-    if consent_expired(referral.consent, today=today):
+    if referral.consent.has_expired_on(today or timezone.localdate()):
         return False
     if recipient_ids is None:
         recipient_ids = set(referral.consent.recipients.values_list("pk", flat=True))
@@ -257,9 +252,12 @@ def _log_referral_read(
     )
 
 
-def _referral_and_side(request, code) -> tuple[Referral, ReferralSide]:
-    referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side(user=request.user, referral=referral)
+def referral_and_side(user, code) -> tuple[Referral, ReferralSide]:
+    """The referral by its code and the user's side of it; 404 for a missing referral and for
+    anyone on neither side. Writes no access-log row: for views that show no client
+    information (the packet's status box), and under the logged helpers below."""
+    referral = get_referral_or_404(user=user, reference_code=code)
+    side = referral_side(user=user, referral=referral)
     if side == ReferralSide.NONE:
         raise Http404
     return referral, side
@@ -274,7 +272,7 @@ def referral_for_read(
     RECORD, a ``view``. A surface that presents the client its own way (the API) passes
     ``present_to_agency(referral) -> (presented, field keys)``: for the agency it replaces PAGE's
     disclosure, and the keys it returns are the ones logged."""
-    referral, side = _referral_and_side(request, code)
+    referral, side = referral_and_side(request.user, code)
     disclosure, presented, fields, action = None, None, (), None
     if side == ReferralSide.RECEIVER:
         if present_to_agency is not None:
@@ -296,7 +294,7 @@ def referral_for_write(request, code) -> tuple[Referral, ReferralSide]:
     """The referral and the writer's side, for a request that only changes it (a message
     posted): 404 like ``referral_for_read``, and no access-log row, since the change is recorded
     with its author and a page that then shows the referral logs its own read."""
-    return _referral_and_side(request, code)
+    return referral_and_side(request.user, code)
 
 
 def referral_disclosed_to_link(*, link) -> Disclosure:
@@ -346,7 +344,7 @@ def packet_copy_for_read(request, code, copy: str):
     ``download`` row (for the agency, listing what the packet disclosed). 404 unless the packet
     is ready and stored, and to the agency for the client's copy: that one is the navigator's to
     hand over (in the client's language, a demographic, and not limited to the consent)."""
-    referral, side = _referral_and_side(request, code)
+    referral, side = referral_and_side(request.user, code)
     receiver = side == ReferralSide.RECEIVER
     if copy not in PACKET_COPIES or referral.packet_status != PacketStatus.READY:
         raise Http404

@@ -112,12 +112,16 @@ class Consent(models.Model):
     def is_active(self) -> bool:
         return self.is_active_on(timezone.localdate())
 
+    def has_expired_on(self, day: datetime.date) -> bool:
+        """Its last day (``expires_on``) is before ``day``."""
+        return day > self.expires_on
+
     @property
     def status(self) -> str:
         if self.revoked_at:
             return "revoked"
         today = timezone.localdate()
-        if today > self.expires_on:
+        if self.has_expired_on(today):
             return "expired"
         if today < self.given_on:
             return "future"

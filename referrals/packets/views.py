@@ -1,6 +1,6 @@
 """Packet views: the live status partial, downloads (each one a logged disclosure), re-render.
 
-Same access rule as the referral page: ``get_referral_or_404`` plus a side (sender or
+Same access rule as the referral page (``referrals.access.referral_and_side``: sender or
 receiver); anyone else gets 404, as for a referral that does not exist.
 """
 
@@ -11,22 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.security import rate_limit
-from referrals.access import (
-    ReferralSide,
-    get_referral_or_404,
-    packet_copy_for_read,
-    referral_side,
-)
+from referrals.access import ReferralSide, packet_copy_for_read, referral_and_side
 
 from .services import packet_rerender
-
-
-def _referral_and_side(request, code):
-    referral = get_referral_or_404(user=request.user, reference_code=code)
-    side = referral_side(user=request.user, referral=referral)
-    if side == ReferralSide.NONE:
-        raise Http404
-    return referral, side
 
 
 def _partial(request, referral, side):
@@ -41,7 +28,7 @@ def _partial(request, referral, side):
 @require_GET
 def packet_status(request, code):
     """The packet box; while the packet renders it polls itself (htmx) every 2 seconds."""
-    referral, side = _referral_and_side(request, code)
+    referral, side = referral_and_side(request.user, code)
     return _partial(request, referral, side)
 
 
@@ -61,7 +48,7 @@ def packet_file(request, code, copy):
 def packet_download(request, code):
     """The copy each side usually wants: the agency copy for the agency, the client's copy
     (to hand to the client) for the navigator."""
-    referral, side = _referral_and_side(request, code)
+    referral, side = referral_and_side(request.user, code)
     copy = "agency" if side == ReferralSide.RECEIVER else "client"
     return packet_file(request, code=referral.reference_code, copy=copy)
 
@@ -69,7 +56,7 @@ def packet_download(request, code):
 @require_POST
 @rate_limit("packet_render")
 def packet_render_again(request, code):
-    referral, side = _referral_and_side(request, code)
+    referral, side = referral_and_side(request.user, code)
     # A staff control of the sending center: the agency's copy is theirs to download only.
     if side != ReferralSide.SENDER:
         raise Http404
