@@ -116,3 +116,21 @@ def test_recording_consent_or_household_counts_as_touching(client, personas):
     )
     recent = _rows(client.get(URL).content.decode(), "recent-heading")
     assert recent.index("Hanna") < recent.index("Greta")
+
+
+def test_recent_clients_fill_the_list_past_a_client_moved_away(client, personas):
+    """The list shows the ten most recent clients the navigator may still open: a client moved
+    to another center drops out and the eleventh most recent takes the last place."""
+    names = [f"Reciente{i:02d}" for i in range(12)]
+    clients = [
+        ClientFactory(center=personas.center_a, created_by=personas.navigator_b, legal_first_name=n)
+        for n in names
+    ]
+    for one in clients:  # touched in order: the last is the most recent
+        services.note_add(actor=personas.navigator_a, client=one, body="Called")
+    services.client_update(actor=personas.navigator_b, client=clients[-1], center=personas.center_b)
+    login(client, personas.navigator_a)
+    recent = _rows(client.get(URL).content.decode(), "recent-heading")
+    shown = [n for n in names if n in recent]
+    assert shown == names[1:11]
+    assert [recent.index(n) for n in reversed(shown)] == sorted(recent.index(n) for n in shown)
