@@ -31,6 +31,9 @@ class CaseworkConfig(AppConfig):
 
         user_logged_in.connect(two_factor_stamp_login, dispatch_uid="casework.two_factor_login")
         self._forget_access_on_membership_writes()
+        from .history import build_history_managers_once
+
+        build_history_managers_once()
 
     def _forget_access_on_membership_writes(self):
         """A request that changes memberships, organizations or a user's groups reads the

@@ -67,3 +67,33 @@ def test_user_without_membership_and_system_changes(personas, client_a):
     client_a.save()
     entry = client_history(client_a)[0]
     assert entry.text.startswith("Someone changed ZIP code from 95112 to 95000")
+
+
+def test_history_managers_are_built_once_and_still_scope_to_the_instance(personas, client_a):
+    """``Model.history`` no longer builds a manager class per access (issue 15), on every
+    recorded model, and it still reads what simple-history's own descriptor reads."""
+    from django.apps import apps
+
+    recorded = [
+        m for m in apps.get_models() if getattr(m._meta, "simple_history_manager_attribute", None)
+    ]
+    assert len(recorded) >= 20
+    for model in recorded:
+        name = model._meta.simple_history_manager_attribute
+        first, second = getattr(model, name), getattr(model, name)
+        assert type(first) is type(second), model
+        assert first.model is model.history.model
+        assert first.instance is None
+
+    other = services.client_create(
+        actor=personas.navigator_a,
+        center=personas.center_a,
+        legal_first_name="Otra",
+        legal_last_name="Vez",
+    )
+    services.client_update(actor=personas.navigator_a, client=client_a, phone="4085550199")
+    mine = client_a.history.all()
+    assert {row.id for row in mine} == {client_a.pk}
+    assert mine.first().phone == "+14085550199"
+    assert Client.history.filter(id=other.pk).count() == 1
+    assert Client.history.count() == Client.history.filter(id__in=[client_a.pk, other.pk]).count()
