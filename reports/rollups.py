@@ -204,8 +204,9 @@ class WeekPoint:
     response_hours_p50: float | None = None
 
 
-def _grouped(qs, dimension: str, *, full: bool = False):
-    """Counts per week and slice value (``full``: everything a roll-up row holds)."""
+def _sliced(qs, dimension: str):
+    """The referrals a dimension counts, annotated with their week (``_week``) and slice value
+    (``_key``)."""
     field = DIMENSION_FIELDS[Dimension(dimension)]
     if dimension == Dimension.AGE_BAND:
         qs = with_age_band(qs)
@@ -213,15 +214,25 @@ def _grouped(qs, dimension: str, *, full: bool = False):
         qs = qs.filter(need_category=DIGITAL_NEED)
     key = Value("") if field is None else Cast(F(field), CharField())
     week = TruncWeek("created_at", tzinfo=_tz(), output_field=DateField())
-    rows = list(
-        qs.annotate(_week=week, _key=key)
+    return qs.annotate(_week=week, _key=key)
+
+
+def _grouped_query(qs, dimension: str, *, full: bool = False):
+    """One row per week and slice value with its counts (``full``: everything a roll-up row
+    holds), unordered."""
+    return (
+        _sliced(qs, dimension)
         .values("_week", "_key")
         .annotate(**_counts(), **(_rollup_counts() if full else {}))
-        .order_by("_week", "_key")
     )
+
+
+def _grouped(qs, dimension: str, *, full: bool = False):
+    """Counts per week and slice value (``full``: everything a roll-up row holds)."""
+    rows = list(_grouped_query(qs, dimension, full=full).order_by("_week", "_key"))
     if connection.vendor != "postgresql":
         medians = _medians_sqlite(
-            qs.annotate(_week=week, _key=key),
+            _sliced(qs, dimension),
             Concat(Cast(F("_week"), CharField()), Value("|"), F("_key"), output_field=CharField()),
         )
         for r in rows:
@@ -244,8 +255,18 @@ def rollup_weeks(weeks) -> int:
         return 0
     begin, after = _weeks_bounds(weeks[0], weeks[-1])
     base = Referral.objects.filter(created_at__gte=begin, created_at__lt=after).order_by()
-    wanted = set(weeks)
     now = timezone.now()
+    with transaction.atomic():
+        WeeklyRollup.objects.filter(week_start__in=weeks).delete()
+        if connection.vendor == "postgresql":
+            return _insert_rollups_in_database(base, weeks, now)
+        return len(WeeklyRollup.objects.bulk_create(_rollups(base, weeks, now), batch_size=2000))
+
+
+def _rollups(base, weeks: list[datetime.date], now) -> list[WeeklyRollup]:
+    """The roll-up rows of ``weeks``, built in Python from the grouped counts (SQLite, whose
+    medians are worked out here too)."""
+    wanted = set(weeks)
     rows = []
     for dimension in Dimension.values:
         for r in _grouped(base, dimension, full=dimension in FULL_DIMENSIONS):
@@ -260,10 +281,49 @@ def rollup_weeks(weeks) -> int:
                     **{f: r[f] for f in ROLLUP_FIELDS if f in r},
                 )
             )
-    with transaction.atomic():
-        WeeklyRollup.objects.filter(week_start__in=weeks).delete()
-        WeeklyRollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return rows
+
+
+def _insert_rollups_in_database(base, weeks: list[datetime.date], now) -> int:
+    """The same rows as ``_rollups``, written by PostgreSQL itself: one ``INSERT … SELECT``
+    of each dimension's grouped counts, so no row passes through Python. A week of the big
+    county is about 1,500 rows of 50 figures; building and sending them from Python took as
+    long as counting them (1.1 of 2.2 s a week, issue 15). A figure the dimension does not
+    count gets the field's default, as in ``_rollups``."""
+    qn = connection.ops.quote_name
+    fields = {f.name: f for f in WeeklyRollup._meta.concrete_fields}
+    written = 0
+    with connection.cursor() as cursor:
+        for dimension in Dimension.values:
+            grouped = _grouped_query(base, dimension, full=dimension in FULL_DIMENSIONS)
+            counted = set(grouped.query.annotations)
+            sql, params = grouped.query.sql_with_params()
+            columns, values, value_params = (
+                ["week_start", "dimension", "key", "computed_at"],
+                [
+                    'g."_week"::date',
+                    "%s",
+                    "COALESCE(g.\"_key\", '')",
+                    "%s",
+                ],
+                [dimension, now],
+            )
+            for name in ROLLUP_FIELDS:
+                columns.append(name)
+                if name in counted:
+                    values.append(f"g.{qn(name)}")
+                else:
+                    values.append("%s")
+                    value_params.append(fields[name].get_default())
+            cursor.execute(
+                f"INSERT INTO {qn(WeeklyRollup._meta.db_table)} "
+                f"({', '.join(qn(c) for c in columns)}) "
+                f"SELECT {', '.join(values)} FROM ({sql}) g "
+                'WHERE g."_week"::date = ANY(%s::date[])',
+                [*value_params, *params, weeks],
+            )
+            written += cursor.rowcount
+    return written
 
 
 def rollup_recent(*, weeks: int = NIGHTLY_WEEKS, today: datetime.date | None = None) -> int:

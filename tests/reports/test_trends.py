@@ -211,3 +211,32 @@ def test_run_page_previews_the_figures_and_on_demand_defaults_to_this_week(
     _many_referrals(personas, outcome_data)
     with django_assert_num_queries(few):
         client.get(url)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rollups_written_by_postgresql_equal_those_built_in_python(outcome_data):
+    """On PostgreSQL ``rollup_weeks`` writes the rows with one INSERT … SELECT per dimension
+    (issue 15); they are the rows the Python path (SQLite's) builds, figure for figure, for
+    every dimension, including the slices that count the trend's figures only."""
+    from django.utils import timezone
+
+    from reports.rollups import ROLLUP_FIELDS, _rollups, _weeks_bounds
+
+    def as_tuples(rows):
+        return sorted(
+            tuple(getattr(r, f) for f in ("week_start", "dimension", "key", *ROLLUP_FIELDS))
+            for r in rows
+        )
+
+    weeks = [PREVIOUS_WEEK, WEEK]
+    written = rollup_weeks(weeks)
+    in_database = as_tuples(WeeklyRollup.objects.all())
+    begin, after = _weeks_bounds(weeks[0], weeks[-1])
+    base = Referral.objects.filter(created_at__gte=begin, created_at__lt=after).order_by()
+    in_python = as_tuples(_rollups(base, weeks, timezone.now()))
+    assert written == len(in_database) == len(in_python)
+    assert in_database == in_python
+    assert {row[1] for row in in_database} == set(Dimension.values)
+    everyone = WeeklyRollup.objects.get(week_start=WEEK, dimension=Dimension.ALL)
+    assert (everyone.sent, everyone.got_help, everyone.response_hours_p50) == (22, 8, 8.5)
