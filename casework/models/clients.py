@@ -174,6 +174,8 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The author's latest notes (the dashboard's "recently worked on").
+        indexes = [models.Index(fields=["author", "created_at"], name="casework_note_by_author")]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
 

@@ -200,7 +200,11 @@ class IntakeInterview(models.Model):
     class Meta:
         ordering = ["-interview_date", "-id"]
         get_latest_by = ["interview_date", "id"]
-        indexes = [models.Index(fields=["client", "-interview_date", "-id"])]
+        indexes = [
+            models.Index(fields=["client", "-interview_date", "-id"]),
+            # The navigator's latest interviews (the dashboard's "recently worked on").
+            models.Index(fields=["navigator", "created_at"], name="casework_intake_by_navigator"),
+        ]
         verbose_name = _("intake interview")
         verbose_name_plural = _("intake interviews")
 

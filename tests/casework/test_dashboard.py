@@ -134,3 +134,29 @@ def test_recent_clients_fill_the_list_past_a_client_moved_away(client, personas)
     shown = [n for n in names if n in recent]
     assert shown == names[1:11]
     assert [recent.index(n) for n in reversed(shown)] == sorted(recent.index(n) for n in shown)
+
+
+def test_recent_clients_read_only_the_latest_rows_of_each_kind(client, personas, monkeypatch):
+    """Each kind of row is read from the user's latest RECENT_WINDOW rows only (so a long
+    career costs what a short one does): with a window of four notes, the clients of older
+    notes are not listed, however recent their other rows of another kind."""
+    from casework import selectors
+
+    monkeypatch.setattr(selectors, "RECENT_WINDOW", 4)
+    names = [f"Nota{i:02d}" for i in range(6)]
+    clients = [
+        ClientFactory(center=personas.center_a, created_by=personas.navigator_b, legal_first_name=n)
+        for n in names
+    ]
+    for one in clients:  # oldest note first
+        services.note_add(actor=personas.navigator_a, client=one, body="Called")
+    login(client, personas.navigator_a)
+    recent = _rows(client.get(URL).content.decode(), "recent-heading")
+    assert [n for n in names if n in recent] == names[2:]
+    # A household member added for the oldest brings it back, at the top.
+    services.household_member_add(
+        actor=personas.navigator_a, client=clients[0], relationship="child", age=4
+    )
+    recent = _rows(client.get(URL).content.decode(), "recent-heading")
+    assert recent.index("Nota00") < recent.index("Nota05")
+    assert "Nota01" not in recent
