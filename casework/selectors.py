@@ -317,7 +317,7 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
     Three queries whatever the user's history: the clients of the user's latest rows of each
     kind, ranked (``_recent_work_sql``); which of those the user may still open; the rows of
     the first ``limit`` of them. Neither the size of the center nor the user's years of work
-    change the cost (a navigator with 25,000 rows of each kind: 140 ms before, 50 now).
+    change the cost (a navigator with 25,000 rows of each of three kinds: 155 ms before, 27 now).
 
     A client's latest row is in its kind's window whenever any of its rows of that kind is, so
     the list is exact as long as each window names ``RECENT_CANDIDATES`` clients; someone who
