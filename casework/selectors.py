@@ -271,10 +271,8 @@ def client_possible_duplicates(
 # Dashboard ---------------------------------------------------------------------------------
 
 RECENT_LIMIT = 10
-# How many of the user's latest rows of each kind "recently worked on" reads, and how many of
-# the clients they name it ranks before checking which the user may still open.
+# How many of the user's latest rows of each kind "recently worked on" reads.
 RECENT_WINDOW = 500
-RECENT_CANDIDATES = 5 * RECENT_LIMIT
 
 
 def _recent_work_sources():
@@ -289,13 +287,13 @@ def _recent_work_sources():
     ]
 
 
-def _recent_work_sql() -> str:
+def _recent_work_sql(sources) -> str:
     """One statement: of each source, the user's latest ``RECENT_WINDOW`` rows (a walk of its
     ``(user, time)`` index, migration 0018); of all of them, the clients by their latest row.
     Written as SQL because the ORM cannot group over a union of limited queries."""
     qn = connection.ops.quote_name
     parts = []
-    for i, (model, client_field, time_field, user_field) in enumerate(_recent_work_sources()):
+    for i, (model, client_field, time_field, user_field) in enumerate(sources):
         opts = model._meta
         client, at, by = (
             qn(opts.get_field(f).column) for f in (client_field, time_field, user_field)
@@ -319,15 +317,15 @@ def clients_recent_for(*, user, limit: int = RECENT_LIMIT) -> list[Client]:
     the first ``limit`` of them. Neither the size of the center nor the user's years of work
     change the cost (a navigator with 25,000 rows of each of three kinds: 155 ms before, 27 now).
 
-    A client's latest row is in its kind's window whenever any of its rows of that kind is, so
-    the list is exact as long as each window names ``RECENT_CANDIDATES`` clients; someone who
-    made ``RECENT_WINDOW`` changes of one kind to fewer clients than that since sees the
-    older clients of that kind only through their other rows."""
+    It ranks ``5 × limit`` candidates, for clients the user can no longer open. A client's
+    latest row is in its kind's window whenever any of its rows of that kind is, so the list
+    is exact as long as each window names that many clients; someone who made
+    ``RECENT_WINDOW`` changes of one kind to fewer clients than that since sees the older
+    clients of that kind only through their other rows."""
     sources = _recent_work_sources()
     with connection.cursor() as cursor:
         cursor.execute(
-            _recent_work_sql(),
-            [*[user.pk, RECENT_WINDOW] * len(sources), max(RECENT_CANDIDATES, 5 * limit)],
+            _recent_work_sql(sources), [*[user.pk, RECENT_WINDOW] * len(sources), 5 * limit]
         )
         ranked = [row[0] for row in cursor.fetchall()]
     if not ranked:

@@ -299,7 +299,7 @@ def _insert_rollups_in_database(base, weeks: list[datetime.date], now) -> int:
             counted = set(grouped.query.annotations)
             sql, params = grouped.query.sql_with_params()
             columns, values, value_params = (
-                ["week_start", "dimension", "key", "computed_at"],
+                [fields[name].column for name in ("week_start", "dimension", "key", "computed_at")],
                 [
                     'g."_week"::date',
                     "%s",
@@ -309,7 +309,7 @@ def _insert_rollups_in_database(base, weeks: list[datetime.date], now) -> int:
                 [dimension, now],
             )
             for name in ROLLUP_FIELDS:
-                columns.append(name)
+                columns.append(fields[name].column)
                 if name in counted:
                     values.append(f"g.{qn(name)}")
                 else:
