@@ -23,6 +23,36 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     }
 
 
+def _scan_static_files_once() -> None:
+    """Every test client builds its own request handler, and so its own WhiteNoise middleware,
+    which listed and stat()ed all of STATIC_ROOT's 3,000 files each time: half of a test
+    worker's time. The first scan of a directory is kept for the rest of the process (the
+    same StaticFile objects, which hold a file's path and headers; each request builds its
+    own response from them). A gunicorn worker builds its middleware once, so production
+    scans once anyway."""
+    from whitenoise.base import WhiteNoise
+
+    scan = WhiteNoise.update_files_dictionary
+    scanned: dict[tuple, dict] = {}
+
+    def update_files_dictionary(self, root, prefix):
+        key = (root, prefix, self.max_age, self.charset, self.allow_all_origins)
+        if key not in scanned:
+            kept, self.files = self.files, {}
+            try:
+                scan(self, root, prefix)
+                scanned[key] = self.files
+            finally:
+                self.files = {**kept, **self.files}
+        else:
+            self.files.update(scanned[key])
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary
+
+
+_scan_static_files_once()
+
+
 def _redis_available() -> bool:
     url = os.environ.get("REDIS_URL")
     if not url:
