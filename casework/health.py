@@ -15,6 +15,7 @@ sends a task (its sweeper runs every 20 s, so a live beat writes at least that o
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -34,10 +35,23 @@ def _key(name: str) -> str:
     return f"{prefix}health:{name}"
 
 
+# One client, and so one connection pool, per process and Redis URL. A load balancer asks
+# /health/web/ every few seconds; a client of its own for each answer opened a new connection
+# and, in redis-py 8, read the package's metadata from disk to name itself (2 ms, most of the
+# view's time). redis-py's pool opens new connections in a forked child (it checks the pid).
+_clients: dict[str, Any] = {}
+
+
 def redis_client():
     import redis
 
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    url = settings.REDIS_URL
+    client = _clients.get(url)
+    if client is None:
+        client = _clients[url] = redis.Redis.from_url(
+            url, socket_connect_timeout=1, socket_timeout=1
+        )
+    return client
 
 
 def record_worker_heartbeat(hostname: str, *, client=None) -> None:
@@ -95,17 +109,14 @@ def run_checks(*, stack: bool) -> dict[str, dict]:
             results["worker"] = results["beat"] = {"ok": False, "age_seconds": None}
         return results
     client = redis_client()
-    try:
-        checks = [("redis", _check_redis)]
-        if stack:
-            checks += [("worker", _check_worker), ("beat", _check_beat)]
-        for name, check in checks:
-            try:
-                results[name] = check(client)
-            except Exception:
-                results[name] = {"ok": False}
-    finally:
-        client.close()
+    checks = [("redis", _check_redis)]
+    if stack:
+        checks += [("worker", _check_worker), ("beat", _check_beat)]
+    for name, check in checks:
+        try:
+            results[name] = check(client)
+        except Exception:
+            results[name] = {"ok": False}
     return results
 
 

@@ -6,8 +6,10 @@ import secrets
 import subprocess
 import sys
 import time
+from unittest import mock
 
 import pytest
+import redis
 from django.conf import settings
 from django.urls import reverse
 
@@ -148,3 +150,30 @@ def test_gunicorn_freezes_what_the_master_loaded_and_collects_less_often():
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+@pytest.mark.redis
+def test_web_health_keeps_one_redis_connection_between_answers(client, redis_health):
+    """A load balancer asks every few seconds: each answer used to open a connection of its
+    own."""
+    from redis.connection import Connection
+
+    redis_health.connection_pool.disconnect()
+    # Connection._connect opens the socket (connect() also runs, as a no-op, for a kept one).
+    with mock.patch.object(
+        Connection, "_connect", autospec=True, side_effect=Connection._connect
+    ) as opened:
+        for _ in range(5):
+            assert client.get(reverse("health_web")).status_code == 200
+    assert opened.call_count == 1
+
+
+@pytest.mark.redis
+def test_web_health_reconnects_when_redis_drops_the_connection(client, redis_health):
+    assert client.get(reverse("health_web")).status_code == 200
+    kept = redis_health.client_id()  # the pool's one connection, the view's too
+    other = redis.Redis.from_url(settings.REDIS_URL)
+    assert other.client_kill_filter(_id=kept) == 1
+    other.close()
+    assert client.get(reverse("health_web")).status_code == 200
+    assert redis_health.client_id() != kept
