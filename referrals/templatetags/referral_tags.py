@@ -1,6 +1,6 @@
 from django import template
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 
 from casework.models.consent import ConsentScope
 from casework.models.intake import Need
@@ -64,3 +64,17 @@ def marked(value) -> str:
     if value.text and value.language != page:
         return format_html('<span lang="{}">{}</span>', value.language, value.text)
     return value.text
+
+
+@register.simple_tag
+def program_name(program, language: str | None = None) -> str:
+    """A program's name in ``language`` (the client's) where the directory has it, else in
+    English; text not in the page's language carries its own lang. A translated name is
+    followed by the English one, which the navigator and the agency know the program by.
+
+    A tag, not an included template: suggestion lists show it on every card."""
+    shown = localized(program, "name", language)
+    name = conditional_escape(marked(shown))
+    if shown.language not in ("en", translation.get_language()):
+        return format_html('{} <span class="cb-muted" lang="en">({})</span>', name, program.name)
+    return name
