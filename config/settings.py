@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "config.apps.CasebridgeStaticFilesConfig",  # django.contrib.staticfiles (config/apps.py)
     "django.contrib.humanize",
     "django.contrib.postgres",
     "guardian",
