@@ -103,10 +103,10 @@ def bulk_create_rule_sets(programs_and_templates) -> int:
     return len(rule_sets)
 
 
-def _agency(spec: dict, counts: dict) -> Organization:
-    agency = Organization.objects.filter(slug=spec["slug"]).first()
+def _agency(spec: dict, counts: dict, existing: dict[str, Organization]) -> Organization:
+    agency = existing.get(spec["slug"])
     if agency is None:
-        agency = casework_services.organization_create(
+        agency = existing[spec["slug"]] = casework_services.organization_create(
             name=spec["name"],
             slug=spec["slug"],
             kind=OrganizationKind.PARTNER_AGENCY,
@@ -139,17 +139,42 @@ PROGRAM_FIELDS = (
 
 @transaction.atomic
 def seed_demo(*, city=None, stdout=None) -> dict:
-    """Loads the demo directory; returns counts of what it created."""
+    """Loads the demo directory; returns counts of what it created.
+
+    What exists already is read up front, a few queries in all, rather than asked about row
+    by row: tests seed the directory dozens of times, and `make run` on every start."""
     data = load_directory_data()
     translations = load_directory_translations()
     counts: dict[str, int] = {}
-    agencies = {}
-    for spec in data["agencies"] + data["demo_agencies"]:
-        agencies[spec["slug"]] = _agency(spec, counts)
+    agency_specs = data["agencies"] + data["demo_agencies"]
+    existing_agencies = Organization.objects.in_bulk(
+        [spec["slug"] for spec in agency_specs], field_name="slug"
+    )
+    agencies = {spec["slug"]: _agency(spec, counts, existing_agencies) for spec in agency_specs}
+    programs = Program.objects.in_bulk(
+        [demo_uuid("program", spec["key"]) for spec in data["programs"]], field_name="hsds_id"
+    )
+    locations = Location.objects.in_bulk(
+        [
+            demo_uuid("location", spec["key"], str(index))
+            for spec in data["programs"]
+            for index in range(len(spec.get("locations", [])))
+        ],
+        field_name="hsds_id",
+    )
+    program_ids = [program.pk for program in programs.values()]
+    at_locations = set(
+        ServiceAtLocation.objects.filter(program__in=program_ids).values_list(
+            "program_id", "location_id"
+        )
+    )
+    versions = set(
+        RuleSet.objects.filter(program__in=program_ids).values_list("program_id", "version")
+    )
 
     for spec in data["programs"]:
         hsds_id = demo_uuid("program", spec["key"])
-        program = Program.objects.filter(hsds_id=hsds_id).first()
+        program = programs.get(hsds_id)
         if program is None:
             program = Program(hsds_id=hsds_id, agency=agencies[spec["agency"]], is_demo=True)
             for name in PROGRAM_FIELDS:
@@ -168,9 +193,9 @@ def seed_demo(*, city=None, stdout=None) -> dict:
 
         for index, loc in enumerate(spec.get("locations", [])):
             loc_id = demo_uuid("location", spec["key"], str(index))
-            location = Location.objects.filter(hsds_id=loc_id).first()
+            location = locations.get(loc_id)
             if location is None:
-                location = Location.objects.create(
+                location = locations[loc_id] = Location.objects.create(
                     hsds_id=loc_id,
                     agency=program.agency,
                     name=loc["name"],
@@ -181,27 +206,28 @@ def seed_demo(*, city=None, stdout=None) -> dict:
                     hours=loc.get("hours", ""),
                 )
                 counts["locations"] = counts.get("locations", 0) + 1
-            ServiceAtLocation.objects.get_or_create(
-                program=program,
-                location=location,
-                defaults={"hsds_id": demo_uuid("sal", spec["key"], str(index))},
-            )
+            if (program.pk, location.pk) not in at_locations:
+                ServiceAtLocation.objects.create(
+                    program=program,
+                    location=location,
+                    hsds_id=demo_uuid("sal", spec["key"], str(index)),
+                )
+                at_locations.add((program.pk, location.pk))
 
         for rs in spec.get("rule_sets", []):
-            rule_set, created = RuleSet.objects.get_or_create(
-                program=program,
-                version=rs["version"],
-                defaults={
-                    **rule_set_fields(rs),
-                    "notes": rs.get("notes", "Demo data: verify every figure before use."),
-                },
-            )
-            if not created:
+            if (program.pk, rs["version"]) in versions:
                 continue
+            rule_set = RuleSet.objects.create(
+                program=program,
+                **rule_set_fields(rs),
+                notes=rs.get("notes", "Demo data: verify every figure before use."),
+            )
+            versions.add((program.pk, rs["version"]))
             counts["rule sets"] = counts.get("rule sets", 0) + 1
             for position, c in enumerate(rs["criteria"]):
                 criterion = Criterion(rule_set=rule_set, position=position, **criterion_fields(c))
-                criterion.full_clean()  # the demo obeys the same validation as the admin
+                # The demo obeys the same validation as the admin; its rule set was just made.
+                criterion.full_clean(exclude=["rule_set"])
                 criterion.save()
 
     if stdout is not None:
